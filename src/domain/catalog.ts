@@ -1,0 +1,51 @@
+/** Timing and concurrency settings that apply to one environment. */
+export interface Tunables {
+  pollSeconds: number;
+  timeoutMinutes: number;
+  verifyMinutes: number;
+  promptExpiryMinutes: number;
+  concurrency: number;
+}
+
+/** A service the bot may roll back. */
+export interface ServiceSpec {
+  /** Short name people type, e.g. `api`. */
+  name: string;
+  ecsService: string;
+  healthCheckUrl?: string;
+  alarms: string[];
+}
+
+/** A database the bot may restore. */
+export interface DatabaseSpec {
+  name: string;
+  dbInstanceIdentifier: string;
+}
+
+/** One environment: where its services run and who may touch them. */
+export interface EnvironmentSpec {
+  name: string;
+  region: string;
+  cluster: string;
+  protected: boolean;
+  /** Who may start rollbacks here; undefined means anyone. */
+  requesters?: string[];
+  /** Who may give the second approval; undefined means any requester other than the one who asked. */
+  approvers?: string[];
+  tunables: Tunables;
+  services: Record<string, ServiceSpec>;
+  databases: Record<string, DatabaseSpec>;
+}
+
+/** Everything the bot knows how to roll back, from the validated config. */
+export interface Catalog {
+  incidentsChannel: string;
+  environments: Record<string, EnvironmentSpec>;
+  pagerduty?: { serviceId?: string; urgency: 'high' | 'low' };
+}
+
+/** Looks an environment up by name, ignoring case. */
+export function findEnvironment(catalog: Catalog, name: string): EnvironmentSpec | undefined {
+  const wanted = name.toLowerCase();
+  return Object.values(catalog.environments).find((e) => e.name === wanted);
+}
