@@ -1,0 +1,4 @@
+export { FakeSlack, type FakeSlackOptions, type FakeSlackUrls, type RecordedCall, type Violation } from './fake-slack.js';
+export type { Fault } from './faults.js';
+export type { BotIdentity, EphemeralMessage, SlackMessage } from './workspace.js';
+export { MAX_MESSAGE_BLOCKS, MAX_MESSAGE_TEXT } from './block-kit.js';
