@@ -1,0 +1,59 @@
+import type { ServiceRollbackState } from '../domain/rollback-state.js';
+import type { RollbackRecord, ServiceRollbackRecord } from '../ports/store.js';
+
+/** What ECS showed for one service at one poll, in neutral terms. */
+export interface ServiceProgress {
+  service: string;
+  /** `family:revision` of the deployment being watched. */
+  taskDefinition: string;
+  rolloutState: string | null;
+  runningCount: number;
+  desiredCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  deployments: number;
+  /** Something worth saying beside the numbers (a degradation, ECS's newest event). */
+  note?: string;
+}
+
+/** Everything the engine tells the rest of the app; announcements, replies and metrics subscribe. */
+export type RollbackEvent =
+  | { type: 'started'; rollback: RollbackRecord; services: ServiceRollbackRecord[]; resumed: boolean }
+  | { type: 'service-acted'; rollback: RollbackRecord; service: string; action: string }
+  | { type: 'service-progress'; rollback: RollbackRecord; progress: ServiceProgress }
+  | { type: 'service-done'; rollback: RollbackRecord; service: ServiceRollbackRecord; state: ServiceRollbackState; durationMs: number }
+  | { type: 'finished'; rollback: RollbackRecord; services: ServiceRollbackRecord[]; outcome: 'succeeded' | 'failed'; durationMs: number }
+  | { type: 'prompt-expired'; rollback: RollbackRecord };
+
+/** A subscriber; it may be slow or fail without holding the engine up. */
+export type RollbackEventHandler = (event: RollbackEvent) => void | Promise<void>;
+
+/** Fans events out to subscribers without waiting for them; a failing subscriber is reported, never rethrown. */
+export class RollbackEventBus {
+  private readonly handlers = new Set<RollbackEventHandler>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly onHandlerError: (error: unknown, event: RollbackEvent) => void) {}
+
+  /** Adds a subscriber; returns a function that removes it. */
+  subscribe(handler: RollbackEventHandler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  /** Delivers `event` to every subscriber and returns at once. */
+  emit(event: RollbackEvent): void {
+    for (const handler of this.handlers) {
+      const delivery = Promise.resolve()
+        .then(() => handler(event))
+        .catch((error: unknown) => this.onHandlerError(error, event))
+        .finally(() => this.inFlight.delete(delivery));
+      this.inFlight.add(delivery);
+    }
+  }
+
+  /** Resolves when every delivery so far has finished (graceful stop, tests). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+}

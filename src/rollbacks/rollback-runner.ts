@@ -1,0 +1,202 @@
+import type { Catalog } from '../domain/catalog.js';
+import { Semaphore } from '../domain/concurrency.js';
+import { sameTaskDefinition } from '../domain/last-good.js';
+import type { ServicePlan } from '../domain/plan.js';
+import { overallOutcome, TERMINAL_SERVICE_STATES } from '../domain/rollback-state.js';
+import { shortName } from '../domain/task-definition.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeploymentsPort } from '../ports/deployments.js';
+import type { Logger } from '../ports/logger.js';
+import type { RollbackRecord, RollbackStore, ServiceRollbackRecord } from '../ports/store.js';
+import type { AuditTrail } from './audit-trail.js';
+import type { RollbackEventBus } from './rollback-events.js';
+import { ServiceWatcher, type WatchOutcome } from './service-watcher.js';
+
+/** What the runner needs. */
+export interface RunnerDeps {
+  store: RollbackStore;
+  deployments: DeploymentsPort;
+  clock: Clock;
+  events: RollbackEventBus;
+  audit: AuditTrail;
+  catalog: Catalog;
+  logger: Logger;
+}
+
+/**
+ * Carries running rollbacks to their end: acts on each service (bounded), watches them all with
+ * one poller, records every step before and after the ECS call, and resumes after a restart.
+ */
+export class RollbackRunner {
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Starts (or resumes) a rollback in the background; a second call for the same id is a no-op. */
+  start(rollbackId: string): void {
+    if (this.stopping.signal.aborted || this.active.has(rollbackId)) return;
+    const run = this.run(rollbackId)
+      .catch((err: unknown) => {
+        if (this.stopping.signal.aborted) this.deps.logger.info({ rollbackId }, 'rollback left to resume at next start');
+        else this.deps.logger.error({ err, rollbackId }, 'rollback run crashed');
+      })
+      .finally(() => this.active.delete(rollbackId));
+    this.active.set(rollbackId, run);
+  }
+
+  /** Picks up every rollback that was running when the process last stopped. */
+  async resumeAll(): Promise<string[]> {
+    const running = await this.deps.store.listRollbacksInState(['running']);
+    for (const r of running) this.start(r.id);
+    return running.map((r) => r.id);
+  }
+
+  /** Ids of rollbacks this process is carrying. */
+  activeIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Resolves when every rollback started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
+  }
+
+  /**
+   * Stops taking new rollbacks and stops watching the running ones; their state stays in the
+   * store for the next start to resume. Resolves once every run has let go.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort(new Error('rollback-bot is stopping'));
+    await this.idle();
+  }
+
+  private async run(rollbackId: string): Promise<void> {
+    const { store, catalog, clock, events } = this.deps;
+    const rollback = await store.getRollback(rollbackId);
+    if (!rollback || rollback.state !== 'running') return;
+    const environment = catalog.environments[rollback.environment];
+    if (!environment) {
+      await this.finishRollback(rollback, `environment ${rollback.environment} is no longer configured`);
+      return;
+    }
+    const services = await store.getServices(rollbackId);
+    const resumed = rollback.meta['runnerStarted'] === true;
+    if (!resumed) await store.mergeMeta(rollbackId, { runnerStarted: true }, new Date(clock.now()));
+    events.emit({ type: 'started', rollback, services, resumed });
+    if (resumed) await this.deps.audit.record('system', 'rollback.resumed', 'info', { environment: rollback.environment, rollbackId });
+
+    const { tunables } = environment;
+    const watcher = new ServiceWatcher(
+      this.deps.deployments,
+      clock,
+      { region: rollback.plan.region, cluster: rollback.plan.cluster, pollMs: tunables.pollSeconds * 1000, timeoutMs: tunables.timeoutMinutes * 60_000 },
+      (progress) => events.emit({ type: 'service-progress', rollback, progress }),
+      this.deps.logger.child({ rollbackId }),
+      this.stopping.signal,
+    );
+    const acting = new Semaphore(tunables.concurrency);
+    await Promise.all(
+      services
+        .filter((s) => !TERMINAL_SERVICE_STATES.includes(s.state))
+        .map((s) => this.runService(rollback, s, acting, watcher)),
+    );
+    if (this.stopping.signal.aborted) return;
+    await this.finishRollback(rollback, null);
+  }
+
+  private async runService(rollback: RollbackRecord, record: ServiceRollbackRecord, acting: Semaphore, watcher: ServiceWatcher): Promise<void> {
+    const plan = rollback.plan.services.find((s) => s.service === record.service);
+    if (!plan) return this.endService(rollback, record, { state: 'failed', detail: 'The service is missing from the stored plan.' });
+    let target = record.toTaskDefinition;
+    let startedAt = record.startedAt?.getTime() ?? this.deps.clock.now();
+    if (record.state === 'pending' || record.state === 'acting') {
+      try {
+        const acted = await acting.run(() => this.act(rollback, record, plan));
+        target = acted.target;
+        startedAt = acted.startedAt;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return this.endService(rollback, record, { state: 'failed', detail: message });
+      }
+    }
+    const outcome = await watcher.watch(record.service, plan.ecsService, target, startedAt);
+    if (this.stopping.signal.aborted) return;
+    await this.endService(rollback, { ...record, toTaskDefinition: target }, outcome);
+  }
+
+  /** Makes the one mutating ECS call for a service, unless a previous run of this process already made it. */
+  private async act(rollback: RollbackRecord, record: ServiceRollbackRecord, plan: ServicePlan): Promise<{ target: string; startedAt: number }> {
+    const { store, deployments, audit, clock } = this.deps;
+    const location = { region: rollback.plan.region, cluster: rollback.plan.cluster, service: plan.ecsService };
+    const facts = { environment: rollback.environment, service: record.service, rollbackId: rollback.id, fromRevision: shortName(plan.current) };
+    const startedAt = record.startedAt?.getTime() ?? clock.now();
+    let target = record.toTaskDefinition;
+
+    if (record.state === 'acting' && target) {
+      const { services } = await deployments.describeServices(location.region, location.cluster, [plan.ecsService]);
+      const primary = services[0]?.deployments.find((d) => d.status === 'PRIMARY');
+      if (primary && sameTaskDefinition(primary.taskDefinitionArn, target)) {
+        await audit.record('system', 'ecs.call-found-applied-after-restart', 'info', { ...facts, toRevision: target });
+        await store.updateService(rollback.id, record.service, { state: 'watching' });
+        return { target, startedAt };
+      }
+    }
+    if (!target && plan.registerFrom) {
+      const from = plan.registerFrom;
+      const registered = await audit.around(rollback.requestedBy, 'ecs.register-task-definition', { ...facts, detail: { images: from.images } }, () =>
+        deployments.registerTaskDefinitionWithImages(location.region, from.base, from.images),
+      );
+      target = registered.arn;
+      await store.updateService(rollback.id, record.service, { toTaskDefinition: target });
+    }
+    await store.updateService(rollback.id, record.service, { state: 'acting', startedAt: new Date(startedAt) });
+    const toFacts = { ...facts, toRevision: target };
+    if (plan.action.kind === 'stop-deployment') {
+      const arn = plan.action.serviceDeploymentArn;
+      await audit.around(rollback.requestedBy, 'ecs.stop-service-deployment', { ...toFacts, detail: { serviceDeploymentArn: arn } }, () =>
+        deployments.stopServiceDeployment(location.region, arn),
+      );
+    } else {
+      await audit.around(rollback.requestedBy, 'ecs.update-service', toFacts, () => deployments.updateService(location, target));
+    }
+    await store.updateService(rollback.id, record.service, { state: 'watching' });
+    this.deps.events.emit({ type: 'service-acted', rollback, service: record.service, action: plan.action.kind });
+    return { target, startedAt };
+  }
+
+  private async endService(rollback: RollbackRecord, record: ServiceRollbackRecord, outcome: WatchOutcome): Promise<void> {
+    const { store, clock, events, audit } = this.deps;
+    const finishedAt = new Date(clock.now());
+    const detail = outcome.state === 'succeeded' ? null : outcome.detail;
+    await store.updateService(rollback.id, record.service, { state: outcome.state, finishedAt, detail });
+    await audit.record('system', `service.${outcome.state}`, outcome.state === 'succeeded' ? 'ok' : 'error', {
+      environment: rollback.environment,
+      service: record.service,
+      rollbackId: rollback.id,
+      fromRevision: record.fromTaskDefinition,
+      toRevision: record.toTaskDefinition,
+      ...(detail ? { detail: { reason: detail } } : {}),
+    });
+    const done: ServiceRollbackRecord = { ...record, state: outcome.state, finishedAt, detail };
+    const durationMs = finishedAt.getTime() - (record.startedAt?.getTime() ?? rollback.startedAt?.getTime() ?? finishedAt.getTime());
+    events.emit({ type: 'service-done', rollback, service: done, state: outcome.state, durationMs });
+  }
+
+  private async finishRollback(rollback: RollbackRecord, failure: string | null): Promise<void> {
+    const { store, clock, events, audit } = this.deps;
+    const services = await store.getServices(rollback.id);
+    const outcome = failure ? 'failed' : overallOutcome(services.map((s) => s.state));
+    const finishedAt = new Date(clock.now());
+    const moved = await store.transition(rollback.id, ['running'], outcome, { finishedAt }, finishedAt);
+    if (!moved) return;
+    await audit.record('system', `rollback.${outcome}`, outcome === 'succeeded' ? 'ok' : 'error', {
+      environment: rollback.environment,
+      rollbackId: rollback.id,
+      ...(failure ? { detail: { reason: failure } } : {}),
+    });
+    const finished = (await store.getRollback(rollback.id)) ?? rollback;
+    const durationMs = finishedAt.getTime() - (rollback.startedAt?.getTime() ?? rollback.createdAt.getTime());
+    events.emit({ type: 'finished', rollback: finished, services, outcome, durationMs });
+  }
+}

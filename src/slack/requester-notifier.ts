@@ -1,0 +1,39 @@
+import type { RollbackEvent } from '../rollbacks/rollback-events.js';
+import { answeredPrompt, finishedMessage, startedMessage } from './render/messages.js';
+import type { SlackDeps } from './slack-deps.js';
+
+/** Tells the person who asked, ephemerally, that their rollback started and how each service ended. */
+export function createRequesterNotifier(deps: Pick<SlackDeps, 'poster' | 'prompts'>): (event: RollbackEvent) => Promise<void> {
+  return async (event) => {
+    const rollback = event.rollback;
+    if (!/^[UW][A-Z0-9]+$/.test(rollback.requestedBy)) return;
+    const fallback = typeof rollback.meta['responseUrl'] === 'string' ? rollback.meta['responseUrl'] : undefined;
+    switch (event.type) {
+      case 'started': {
+        if (event.resumed) return;
+        const thread = typeof rollback.meta['threadLink'] === 'string' ? rollback.meta['threadLink'] : null;
+        await deps.poster.postEphemeral(rollback.channelId, rollback.requestedBy, startedMessage(rollback, thread), fallback);
+        return;
+      }
+      case 'finished':
+        await deps.poster.postEphemeral(
+          rollback.channelId,
+          rollback.requestedBy,
+          finishedMessage(rollback, event.services, event.outcome, event.durationMs),
+          fallback,
+        );
+        return;
+      case 'prompt-expired': {
+        const kind = rollback.confirmedBy ? 'approve' : 'confirm';
+        const prompt = await deps.prompts.getPrompt(rollback.id, kind);
+        if (!prompt) return;
+        const message = answeredPrompt(rollback, 'expired', null);
+        if (prompt.messageTs) await deps.poster.update(prompt.channelId, prompt.messageTs, message);
+        else if (prompt.responseUrl) await deps.poster.respond(prompt.responseUrl, { ...message, replace_original: true });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}

@@ -1,0 +1,132 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { startBot, type RunningBot } from '../../src/bot.js';
+import { FakeEcs } from '../fakes/ecs/fake-ecs-server.js';
+import type { ServiceSeed } from '../fakes/ecs/fake-ecs-scenarios.js';
+import { FakeSlack, type RecordedCall } from '../fakes/slack/index.js';
+import { SAMPLE_CONFIG_YAML } from './catalog.js';
+import { FakeClock } from './fake-clock.js';
+import { buttonClick, sendToBot, slashCommand, TEST_SIGNING_SECRET, type SigningOptions } from './slack-requests.js';
+
+/** Services of the sample config, seeded with revisions 12 and 13 behind the running 14 (images v1.0.12…). */
+export function standardServices(cluster = 'shieldai-production', names = ['shieldai-production-api', 'shieldai-production-worker']): ServiceSeed[] {
+  return names.map((service) => ({
+    service,
+    cluster,
+    deployments: [12, 13, 14].map((rev) => ({
+      taskDefinition: `${service}:${rev}`,
+      images: { app: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${service}:v1.0.${rev}` },
+    })),
+  }));
+}
+
+/** Options of one harness. */
+export interface HarnessOptions {
+  config?: string;
+  services?: ServiceSeed[];
+  env?: Record<string, string>;
+}
+
+/** A bot wired to fake Slack and fake ECS on a fake clock, driven through signed HTTP requests. */
+export interface Harness {
+  bot: RunningBot;
+  slack: FakeSlack;
+  ecs: FakeEcs;
+  clock: FakeClock;
+  url: string;
+  dataDir: string;
+  /** Every log line the bot wrote. */
+  logs: string[];
+  /** Sends `/rollback <text>` as `user` from `channel`; returns the HTTP answer. */
+  command(text: string, user?: string, options?: SigningOptions & { channel?: string }): Promise<{ status: number; body: string }>;
+  /** Clicks a button of a message the bot posted. */
+  click(message: { ts: string; blocks?: unknown[] }, actionId: string, user: string, options?: SigningOptions & { channel?: string; value?: string }): Promise<{ status: number; body: string }>;
+  /** Waits for a Slack Web API call matching `predicate`. */
+  waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** Waits until the bot has no rollback in flight and everything queued for Slack is sent. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let responseCounter = 0;
+
+/** Starts fakes and the bot in-process. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = new FakeClock();
+  clock.autoAdvance();
+  const slack = new FakeSlack();
+  const { apiUrl } = await slack.start();
+  const ecs = new FakeEcs({ clock });
+  await ecs.start();
+  for (const seed of options.services ?? standardServices()) ecs.addService(seed);
+  for (const seed of options.services ? [] : standardServices('shieldai-staging', ['shieldai-staging-api'])) ecs.addService(seed);
+
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'rb-e2e-'));
+  const configPath = path.join(dataDir, 'rollback.config.yaml');
+  await writeFile(configPath, options.config ?? SAMPLE_CONFIG_YAML);
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const bot = await startBot(
+    {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: apiUrl,
+      PORT: '0',
+      ROLLBACK_CONFIG: configPath,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    },
+    {
+      clock,
+      logDestination,
+      aws: { endpoint: { ecs: ecs.url }, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' } },
+    },
+  );
+  const url = `http://127.0.0.1:${bot.port}/slack/events`;
+  return {
+    bot,
+    slack,
+    ecs,
+    clock,
+    url,
+    dataDir,
+    logs,
+    command: (text, user = 'U0ALICE', opts = {}) =>
+      sendToBot(url, slashCommand({ text, userId: user, channelId: opts.channel ?? 'C0OPS', responseUrl: slack.responseUrl(`cmd-${++responseCounter}`) }, opts)),
+    click: (message, actionId, user, opts = {}) =>
+      sendToBot(
+        url,
+        buttonClick(
+          { message, actionId, userId: user, channelId: opts.channel ?? 'C0OPS', responseUrl: slack.responseUrl(`click-${++responseCounter}`), ...(opts.value !== undefined ? { value: opts.value } : {}) },
+          opts,
+        ),
+      ),
+    waitFor: (predicate, timeoutMs = 10_000) => slack.waitFor(predicate, timeoutMs),
+    idle: async () => {
+      await bot.runner.idle();
+      await bot.settled();
+    },
+    stop: async () => {
+      await bot.stop();
+      clock.stopAutoAdvance();
+      await ecs.stop();
+      await slack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The text of an ephemeral message, a posted message or a response_url post. */
+export function textOf(call: RecordedCall): string {
+  const params = call.params as { text?: string; blocks?: { text?: { text?: string }; elements?: { text?: string }[] }[] };
+  const blockText = (params.blocks ?? []).map((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => e.text ?? '')].join(' ')).join('\n');
+  return `${params.text ?? ''}\n${blockText}`;
+}
