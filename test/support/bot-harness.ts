@@ -47,6 +47,8 @@ export interface Harness {
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** Waits until the bot has no rollback in flight and everything queued for Slack is sent. */
   idle(): Promise<void>;
+  /** Stops the bot as a replaced container would be, and starts a new one on the same store and fakes. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,8 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const bot = await startBot(
-    {
+  const env = {
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: apiUrl,
@@ -83,15 +84,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
       ...options.env,
-    },
-    {
+  } satisfies Record<string, string>;
+  const boot = () =>
+    startBot(env, {
       clock,
       logDestination,
       aws: { endpoint: { ecs: ecs.url }, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' } },
-    },
-  );
-  const url = `http://127.0.0.1:${bot.port}/slack/events`;
-  return {
+    });
+  let bot = await boot();
+  let url = `http://127.0.0.1:${bot.port}/slack/events`;
+  const harness: Harness = {
     bot,
     slack,
     ecs,
@@ -110,6 +112,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ),
       ),
     waitFor: (predicate, timeoutMs = 10_000) => slack.waitFor(predicate, timeoutMs),
+    restart: async () => {
+      await bot.stop();
+      bot = await boot();
+      url = `http://127.0.0.1:${bot.port}/slack/events`;
+      harness.bot = bot;
+      harness.url = url;
+    },
     idle: async () => {
       await bot.runner.idle();
       await bot.settled();
@@ -122,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 /** The text of an ephemeral message, a posted message or a response_url post. */
