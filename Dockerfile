@@ -19,6 +19,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY templates ./templates
+COPY schemas ./schemas
 RUN mkdir -p /data /config && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BLOCK_KIT_SCHEMA_FILE } from '../../../src/slack/render/block-kit-validator.js';
+import { TEMPLATES_DIR } from '../../../src/slack/render/templates.js';
+import { repoRoot } from './support.js';
+
+describe('the Block Kit schema shipped in schemas/', () => {
+  it('is the one the validator reads, next to the templates', () => {
+    expect(BLOCK_KIT_SCHEMA_FILE).toBe(path.join(repoRoot, 'schemas', 'slack-block-kit.schema.json'));
+    expect(TEMPLATES_DIR).toBe(path.join(repoRoot, 'templates'));
+  });
+
+  it('is byte for byte the shared copy of the upstream schema', async () => {
+    const shared = path.resolve(repoRoot, '..', 'shared', 'specs', 'slack', 'slack-block-kit.schema.json');
+    const [ours, theirs] = await Promise.all([readFile(BLOCK_KIT_SCHEMA_FILE), readFile(shared)]);
+    expect(ours.equals(theirs), `copy ${shared} to schemas/ again`).toBe(true);
+  });
+});
