@@ -1,9 +1,13 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import type { DestinationStream } from 'pino';
 import { parseEnv, type EnvSettings } from './config/env.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import type { Catalog } from './domain/catalog.js';
+import { createCloudWatchAlarms } from './adapters/aws/cloudwatch-alarms.js';
 import { createEcsDeployments } from './adapters/aws/ecs-deployments.js';
+import { createHealthProbe } from './adapters/http/health-probe.js';
+import { createPager } from './adapters/pagerduty/create-pager.js';
 import { openStore } from './adapters/store/open-store.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type BotMetrics } from './observability/metrics.js';
@@ -20,6 +24,8 @@ import { createSlackApp, type HttpRoute } from './slack/app.js';
 import { BackgroundTasks } from './slack/background-tasks.js';
 import { registerPromptActions } from './slack/listeners/prompt-actions.js';
 import { registerRollbackCommand } from './slack/listeners/rollback-command.js';
+import { createIncidentAnnouncer } from './slack/incident-announcer.js';
+import { loadTemplates, TEMPLATES_DIR, TemplateError, type MessageTemplates } from './slack/render/templates.js';
 import { createRequesterNotifier } from './slack/requester-notifier.js';
 import { SlackPoster } from './slack/slack-poster.js';
 import type { SlackDeps } from './slack/slack-deps.js';
@@ -29,9 +35,11 @@ export interface BotOverrides {
   clock?: Clock;
   logDestination?: DestinationStream;
   /** AWS endpoint and credentials for local simulators; unset, the SDK's own chain and AWS_ENDPOINT_URL_* apply. */
-  aws?: { endpoint?: { ecs?: string }; credentials?: ECSClientConfig['credentials'] };
+  aws?: { endpoint?: { ecs?: string; cloudwatch?: string }; credentials?: ECSClientConfig['credentials'] };
   /** Minimum gap between two Slack messages in one channel (Slack allows about one a second). */
   slackChannelIntervalMs?: number;
+  /** Where the message templates are; default the shipped templates/. */
+  templatesDir?: string;
 }
 
 /** A started bot and the handles tests and the process entry point need. */
@@ -75,6 +83,14 @@ export async function startBot(env: Record<string, string | undefined>, override
     throw err;
   }
 
+  let templates: MessageTemplates;
+  try {
+    templates = await loadTemplates(overrides.templatesDir ?? TEMPLATES_DIR);
+  } catch (err) {
+    if (err instanceof TemplateError) throw new StartupError(err.problems, 2);
+    throw err;
+  }
+
   const clock = overrides.clock ?? systemClock;
   const logger = createLogger(settings.logLevel, secretsOf(settings), overrides.logDestination);
   let store: RollbackStore;
@@ -85,28 +101,41 @@ export async function startBot(env: Record<string, string | undefined>, override
     throw new StartupError([`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`], 1);
   }
 
-  const ecsClients = new Map<string, ECSClient>();
-  const ecsFor = (region: string): ECSClient => {
-    let client = ecsClients.get(region);
-    if (!client) {
-      client = new ECSClient({
-        region,
-        maxAttempts: 5,
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
-        ...(overrides.aws?.endpoint?.ecs ? { endpoint: overrides.aws.endpoint.ecs } : {}),
-        ...(overrides.aws?.credentials ? { credentials: overrides.aws.credentials } : {}),
-      });
-      ecsClients.set(region, client);
-    }
-    return client;
+  const awsClients: { destroy(): void }[] = [];
+  const awsOptions = (endpoint: string | undefined) => ({
+    maxAttempts: 5,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
+    ...(endpoint ? { endpoint } : {}),
+    ...(overrides.aws?.credentials ? { credentials: overrides.aws.credentials } : {}),
+  });
+  const perRegion = <C extends { destroy(): void }>(create: (region: string) => C): ((region: string) => C) => {
+    const clients = new Map<string, C>();
+    return (region) => {
+      let client = clients.get(region);
+      if (!client) {
+        client = create(region);
+        clients.set(region, client);
+        awsClients.push(client);
+      }
+      return client;
+    };
   };
-  const deployments = createEcsDeployments(ecsFor);
+  const deployments = createEcsDeployments(perRegion((region) => new ECSClient({ region, ...awsOptions(overrides.aws?.endpoint?.ecs) })));
+  const alarms = createCloudWatchAlarms(perRegion((region) => new CloudWatchClient({ region, ...awsOptions(overrides.aws?.endpoint?.cloudwatch) })));
+  const probe = createHealthProbe();
+  // CONTRACT: without a `pagerduty` section no incident is opened, whatever keys the environment holds.
+  const pager = createPager(
+    catalog.pagerduty
+      ? { ...settings.pagerduty, urgency: catalog.pagerduty.urgency, ...(catalog.pagerduty.serviceId ? { serviceId: catalog.pagerduty.serviceId } : {}) }
+      : { apiUrl: settings.pagerduty.apiUrl, eventsUrl: settings.pagerduty.eventsUrl, urgency: 'high' },
+    logger,
+  );
 
   const metrics = createMetrics();
   const events = new RollbackEventBus((err, event) => logger.warn({ err, event: event.type }, 'event subscriber failed'));
   events.subscribe(metrics.onEvent);
   const audit = new AuditTrail(store, clock);
-  const runner = new RollbackRunner({ store, deployments, clock, events, audit, catalog, logger });
+  const runner = new RollbackRunner({ store, deployments, clock, events, audit, catalog, logger, alarms, probe });
   const planner = new RollbackPlanner(deployments);
   const requester = new RollbackRequester({ catalog, planner, store, runner, audit, clock });
   const answerer = new PromptAnswerer({ catalog, store, runner, audit, events, clock });
@@ -136,6 +165,7 @@ export async function startBot(env: Record<string, string | undefined>, override
   const deps: SlackDeps = { catalog, requester, answerer, prompts: store, poster, metrics, logger, tasks, now: () => clock.now() };
   registerRollbackCommand(slack.app, deps);
   registerPromptActions(slack.app, deps);
+  events.subscribe(createIncidentAnnouncer({ catalog, poster, templates, pager, store, logger, now: () => clock.now() }));
   events.subscribe(createRequesterNotifier(deps));
 
   let port: number;
@@ -174,9 +204,9 @@ export async function startBot(env: Record<string, string | undefined>, override
         await slack.stop().catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         await tasks.drain(5_000);
         await runner.stop();
-        await events.settled();
-        await Promise.race([poster.idle(), clock === systemClock ? new Promise((r) => setTimeout(r, 2_000).unref()) : Promise.resolve()]);
-        for (const client of ecsClients.values()) client.destroy();
+        // Announcements in flight get a moment to land; a stuck one must never hold the process.
+        await Promise.race([Promise.all([events.settled(), poster.idle()]), new Promise((r) => setTimeout(r, 3_000).unref())]);
+        for (const client of awsClients) client.destroy();
         await store.close();
       })()),
   };

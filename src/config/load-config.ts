@@ -80,7 +80,13 @@ function toCatalog(file: ConfigFile): Catalog {
       services: Object.fromEntries(
         Object.entries(services).map(([name, s]) => [
           name,
-          { name, ecsService: s.ecsService, alarms: s.alarms ?? [], ...(s.healthCheckUrl ? { healthCheckUrl: s.healthCheckUrl } : {}) },
+          {
+            name,
+            ecsService: s.ecsService,
+            alarms: s.alarms ?? [],
+            ...(s.healthCheckUrl ? { healthCheckUrl: s.healthCheckUrl } : {}),
+            ...(s.metric ? { metric: s.metric } : {}),
+          },
         ]),
       ),
       databases: Object.fromEntries(

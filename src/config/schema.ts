@@ -31,10 +31,20 @@ export const DEFAULT_TUNABLES: Tunables = {
   concurrency: 10,
 };
 
+const metricSchema = z.strictObject({
+  namespace: z.string().min(1).max(255),
+  metricName: z.string().min(1).max(255),
+  dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)).default({}),
+  stat: z.string().min(1).max(50).default('Sum'),
+  periodSeconds: z.number().int().positive().max(86_400).default(60),
+});
+
 const serviceSchema = z.strictObject({
   ecsService: awsName,
   healthCheckUrl: z.url({ protocol: /^https?$/ }).optional(),
   alarms: z.array(z.string().min(1).max(255)).optional(),
+  /** One CloudWatch metric shown while the rollback is watched, e.g. the ALB's 5xx count. */
+  metric: metricSchema.optional(),
 });
 
 const databaseSchema = z.strictObject({

@@ -14,6 +14,8 @@ export interface ServiceSpec {
   ecsService: string;
   healthCheckUrl?: string;
   alarms: string[];
+  /** A CloudWatch metric to show beside the rollout, e.g. the ALB's 5xx count. */
+  metric?: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string; periodSeconds: number };
 }
 
 /** A database the bot may restore. */

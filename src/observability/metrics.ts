@@ -17,7 +17,7 @@ export function createMetrics(): BotMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'rollback_bot_' });
   const rollbacks = new Counter({
     name: 'rollback_bot_rollbacks_total',
-    help: 'Rollbacks that reached an end, by environment and outcome.',
+    help: 'Rollbacks that reached an end, by environment and outcome (succeeded, unverified, failed, expired).',
     labelNames: ['environment', 'outcome'] as const,
     registers: [registry],
   });
@@ -42,7 +42,8 @@ export function createMetrics(): BotMetrics {
     ackLatency,
     onEvent(event) {
       if (event.type === 'finished') {
-        const labels = { environment: event.rollback.environment, outcome: event.outcome };
+        const unverified = event.outcome === 'succeeded' && event.verification !== null && !event.verification.verified;
+        const labels = { environment: event.rollback.environment, outcome: unverified ? 'unverified' : event.outcome };
         rollbacks.inc(labels);
         rollbackDuration.observe(labels, event.durationMs / 1000);
       } else if (event.type === 'prompt-expired') {

@@ -1,5 +1,6 @@
 import type { ServiceRollbackState } from '../domain/rollback-state.js';
 import type { RollbackRecord, ServiceRollbackRecord } from '../ports/store.js';
+import type { ServiceHealth, Verdict } from './health-monitor.js';
 
 /** What ECS showed for one service at one poll, in neutral terms. */
 export interface ServiceProgress {
@@ -16,13 +17,39 @@ export interface ServiceProgress {
   note?: string;
 }
 
+/** One service as the rollback sees it now: where ECS is, and what its health signals say. */
+export interface ServiceStatus {
+  service: string;
+  state: ServiceRollbackState;
+  ecs: ServiceProgress | null;
+  health: ServiceHealth | null;
+}
+
 /** Everything the engine tells the rest of the app; announcements, replies and metrics subscribe. */
 export type RollbackEvent =
   | { type: 'started'; rollback: RollbackRecord; services: ServiceRollbackRecord[]; resumed: boolean }
   | { type: 'service-acted'; rollback: RollbackRecord; service: string; action: string }
-  | { type: 'service-progress'; rollback: RollbackRecord; progress: ServiceProgress }
+  /** Something changed meaningfully: a rollout state or count, a health answer, an alarm state, a degradation. */
+  | {
+      type: 'progress';
+      rollback: RollbackRecord;
+      phase: 'rolling-back' | 'verifying';
+      services: ServiceStatus[];
+      notes: string[];
+      elapsedMs: number;
+      verify: { elapsedMs: number; windowMs: number } | null;
+    }
   | { type: 'service-done'; rollback: RollbackRecord; service: ServiceRollbackRecord; state: ServiceRollbackState; durationMs: number }
-  | { type: 'finished'; rollback: RollbackRecord; services: ServiceRollbackRecord[]; outcome: 'succeeded' | 'failed'; durationMs: number }
+  | { type: 'verifying'; rollback: RollbackRecord; windowMs: number }
+  | {
+      type: 'finished';
+      rollback: RollbackRecord;
+      services: ServiceRollbackRecord[];
+      outcome: 'succeeded' | 'failed';
+      /** Null when the rollback failed before verification, or nothing was changed. */
+      verification: Verdict | null;
+      durationMs: number;
+    }
   | { type: 'prompt-expired'; rollback: RollbackRecord };
 
 /** A subscriber; it may be slow or fail without holding the engine up. */

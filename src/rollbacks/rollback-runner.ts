@@ -4,12 +4,16 @@ import { sameTaskDefinition } from '../domain/last-good.js';
 import type { ServicePlan } from '../domain/plan.js';
 import { overallOutcome, TERMINAL_SERVICE_STATES } from '../domain/rollback-state.js';
 import { shortName } from '../domain/task-definition.js';
+import type { AlarmsPort } from '../ports/alarms.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeploymentsPort } from '../ports/deployments.js';
+import type { HealthProbe } from '../ports/health-probe.js';
 import type { Logger } from '../ports/logger.js';
 import type { RollbackRecord, RollbackStore, ServiceRollbackRecord } from '../ports/store.js';
 import type { AuditTrail } from './audit-trail.js';
-import type { RollbackEventBus } from './rollback-events.js';
+import { HealthMonitor, type Verdict } from './health-monitor.js';
+import { verifyRollback } from './rollback-verification.js';
+import type { RollbackEventBus, ServiceProgress, ServiceStatus } from './rollback-events.js';
 import { ServiceWatcher, type WatchOutcome } from './service-watcher.js';
 
 /** What the runner needs. */
@@ -21,6 +25,18 @@ export interface RunnerDeps {
   audit: AuditTrail;
   catalog: Catalog;
   logger: Logger;
+  alarms: AlarmsPort;
+  probe: HealthProbe;
+}
+
+/** What one run of a rollback keeps in memory: the latest of every signal, to report changes as one picture. */
+interface RunContext {
+  rollback: RollbackRecord;
+  monitor: HealthMonitor;
+  ecs: Map<string, ServiceProgress>;
+  states: Map<string, ServiceRollbackRecord['state']>;
+  phase: 'rolling-back' | 'verifying';
+  verify: { startedAt: number; windowMs: number } | null;
 }
 
 /**
@@ -87,42 +103,116 @@ export class RollbackRunner {
     if (resumed) await this.deps.audit.record('system', 'rollback.resumed', 'info', { environment: rollback.environment, rollbackId });
 
     const { tunables } = environment;
+    const pollMs = tunables.pollSeconds * 1000;
+    const specs = rollback.plan.services.map((p) => environment.services[p.service]).filter((spec) => spec !== undefined);
+    const monitor = new HealthMonitor(environment, specs, { alarms: this.deps.alarms, probe: this.deps.probe, logger: this.deps.logger, now: () => clock.now() }, Math.min(5_000, Math.max(1_000, pollMs)));
+    const context: RunContext = {
+      rollback,
+      monitor,
+      ecs: new Map(),
+      states: new Map(services.map((s) => [s.service, s.state])),
+      phase: 'rolling-back',
+      verify: null,
+    };
     const watcher = new ServiceWatcher(
       this.deps.deployments,
       clock,
-      { region: rollback.plan.region, cluster: rollback.plan.cluster, pollMs: tunables.pollSeconds * 1000, timeoutMs: tunables.timeoutMinutes * 60_000 },
-      (progress) => events.emit({ type: 'service-progress', rollback, progress }),
+      { region: rollback.plan.region, cluster: rollback.plan.cluster, pollMs, timeoutMs: tunables.timeoutMinutes * 60_000 },
+      (progress) => {
+        context.ecs.set(progress.service, progress);
+        this.emitProgress(context, progress.note ? [progress.note] : []);
+      },
       this.deps.logger.child({ rollbackId }),
       this.stopping.signal,
     );
-    const acting = new Semaphore(tunables.concurrency);
-    await Promise.all(
-      services
-        .filter((s) => !TERMINAL_SERVICE_STATES.includes(s.state))
-        .map((s) => this.runService(rollback, s, acting, watcher)),
-    );
-    if (this.stopping.signal.aborted) return;
-    await this.finishRollback(rollback, null);
+    const monitoring = new AbortController();
+    const stopMonitoring = () => monitoring.abort();
+    this.stopping.signal.addEventListener('abort', stopMonitoring, { once: true });
+    const monitorLoop = monitor.hasSignals ? this.monitor(context, pollMs, monitoring.signal) : Promise.resolve();
+    try {
+      const acting = new Semaphore(tunables.concurrency);
+      await Promise.all(
+        services
+          .filter((s) => !TERMINAL_SERVICE_STATES.includes(s.state))
+          .map((s) => this.runService(context, s, acting, watcher)),
+      );
+      if (this.stopping.signal.aborted) return;
+      const verification = await verifyRollback(
+        { store: this.deps.store, clock, deployments: this.deps.deployments, signal: this.stopping.signal },
+        context.monitor,
+        rollback,
+        { pollMs, windowMs: tunables.verifyMinutes * 60_000 },
+        (verify) => {
+          context.phase = 'verifying';
+          context.verify = verify;
+          events.emit({ type: 'verifying', rollback, windowMs: verify.windowMs });
+        },
+      );
+      if (this.stopping.signal.aborted) return;
+      await this.finishRollback(rollback, null, verification);
+    } finally {
+      monitoring.abort();
+      this.stopping.signal.removeEventListener('abort', stopMonitoring);
+      await monitorLoop;
+    }
   }
 
-  private async runService(rollback: RollbackRecord, record: ServiceRollbackRecord, acting: Semaphore, watcher: ServiceWatcher): Promise<void> {
+  /** Polls health signals until told to stop, reporting meaningful changes. */
+  private async monitor(context: RunContext, pollMs: number, signal: AbortSignal): Promise<void> {
+    try {
+      for (let first = true; !signal.aborted; first = false) {
+        const { changed, notes } = await context.monitor.poll();
+        if (signal.aborted) return;
+        if (first || changed.length > 0 || notes.length > 0) this.emitProgress(context, notes);
+        await this.deps.clock.sleep(pollMs, signal);
+      }
+    } catch (err) {
+      if (!signal.aborted) this.deps.logger.warn({ err, rollbackId: context.rollback.id }, 'health monitoring stopped');
+    }
+  }
+
+  private emitProgress(context: RunContext, notes: string[]): void {
+    const { rollback } = context;
+    const health = new Map(context.monitor.snapshot().map((h) => [h.service, h]));
+    const services: ServiceStatus[] = rollback.plan.services.map((p) => ({
+      service: p.service,
+      state: context.states.get(p.service) ?? 'pending',
+      ecs: context.ecs.get(p.service) ?? null,
+      health: health.get(p.service) ?? null,
+    }));
+    const now = this.deps.clock.now();
+    this.deps.events.emit({
+      type: 'progress',
+      rollback,
+      phase: context.phase,
+      services,
+      notes,
+      elapsedMs: now - (rollback.startedAt?.getTime() ?? rollback.createdAt.getTime()),
+      verify: context.verify ? { elapsedMs: now - context.verify.startedAt, windowMs: context.verify.windowMs } : null,
+    });
+  }
+
+  private async runService(context: RunContext, record: ServiceRollbackRecord, acting: Semaphore, watcher: ServiceWatcher): Promise<void> {
+    const { rollback } = context;
     const plan = rollback.plan.services.find((s) => s.service === record.service);
-    if (!plan) return this.endService(rollback, record, { state: 'failed', detail: 'The service is missing from the stored plan.' });
+    if (!plan) return this.endService(context, record, { state: 'failed', detail: 'The service is missing from the stored plan.' });
     let target = record.toTaskDefinition;
     let startedAt = record.startedAt?.getTime() ?? this.deps.clock.now();
     if (record.state === 'pending' || record.state === 'acting') {
       try {
+        context.states.set(record.service, 'acting');
         const acted = await acting.run(() => this.act(rollback, record, plan));
+        context.states.set(record.service, 'watching');
         target = acted.target;
         startedAt = acted.startedAt;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return this.endService(rollback, record, { state: 'failed', detail: message });
+        return this.endService(context, record, { state: 'failed', detail: message });
       }
     }
     const outcome = await watcher.watch(record.service, plan.ecsService, target, startedAt);
     if (this.stopping.signal.aborted) return;
-    await this.endService(rollback, { ...record, toTaskDefinition: target }, outcome);
+    await this.endService(context, { ...record, toTaskDefinition: target }, outcome);
   }
 
   /** Makes the one mutating ECS call for a service, unless a previous run of this process already made it. */
@@ -165,8 +255,10 @@ export class RollbackRunner {
     return { target, startedAt };
   }
 
-  private async endService(rollback: RollbackRecord, record: ServiceRollbackRecord, outcome: WatchOutcome): Promise<void> {
+  private async endService(context: RunContext, record: ServiceRollbackRecord, outcome: WatchOutcome): Promise<void> {
     const { store, clock, events, audit } = this.deps;
+    const { rollback } = context;
+    context.states.set(record.service, outcome.state);
     const finishedAt = new Date(clock.now());
     const detail = outcome.state === 'succeeded' ? null : outcome.detail;
     await store.updateService(rollback.id, record.service, { state: outcome.state, finishedAt, detail });
@@ -183,20 +275,22 @@ export class RollbackRunner {
     events.emit({ type: 'service-done', rollback, service: done, state: outcome.state, durationMs });
   }
 
-  private async finishRollback(rollback: RollbackRecord, failure: string | null): Promise<void> {
+  private async finishRollback(rollback: RollbackRecord, failure: string | null, verification: Verdict | null = null): Promise<void> {
     const { store, clock, events, audit } = this.deps;
     const services = await store.getServices(rollback.id);
     const outcome = failure ? 'failed' : overallOutcome(services.map((s) => s.state));
     const finishedAt = new Date(clock.now());
-    const moved = await store.transition(rollback.id, ['running'], outcome, { finishedAt }, finishedAt);
+    const meta = verification ? { verification: { verified: verification.verified, problems: verification.problems } } : {};
+    const moved = await store.transition(rollback.id, ['running'], outcome, { finishedAt, meta }, finishedAt);
     if (!moved) return;
+    const detail = { ...(failure ? { reason: failure } : {}), ...(verification ? { verified: verification.verified, problems: verification.problems } : {}) };
     await audit.record('system', `rollback.${outcome}`, outcome === 'succeeded' ? 'ok' : 'error', {
       environment: rollback.environment,
       rollbackId: rollback.id,
-      ...(failure ? { detail: { reason: failure } } : {}),
+      ...(Object.keys(detail).length > 0 ? { detail } : {}),
     });
     const finished = (await store.getRollback(rollback.id)) ?? rollback;
     const durationMs = finishedAt.getTime() - (rollback.startedAt?.getTime() ?? rollback.createdAt.getTime());
-    events.emit({ type: 'finished', rollback: finished, services, outcome, durationMs });
+    events.emit({ type: 'finished', rollback: finished, services, outcome, verification, durationMs });
   }
 }

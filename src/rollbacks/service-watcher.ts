@@ -149,7 +149,7 @@ export class ServiceWatcher {
 }
 
 /** ECS's notion of done: only our deployment left, every task running, rollout COMPLETED (when ECS reports it). */
-function isStable(snapshot: ServiceSnapshot, ours: DeploymentSnapshot): boolean {
+export function isStable(snapshot: ServiceSnapshot, ours: DeploymentSnapshot): boolean {
   return (
     snapshot.deployments.length === 1 &&
     ours.runningCount === ours.desiredCount &&

@@ -1,20 +1,14 @@
 import type { RollbackEvent } from '../rollbacks/rollback-events.js';
-import { answeredPrompt, finishedMessage, startedMessage } from './render/messages.js';
+import { answeredPrompt, finishedMessage } from './render/messages.js';
 import type { SlackDeps } from './slack-deps.js';
 
-/** Tells the person who asked, ephemerally, that their rollback started and how each service ended. */
+/** Tells the person who asked, ephemerally, how each service ended, and rewrites prompts that expired. (The announcer tells them it started, with the thread link.) */
 export function createRequesterNotifier(deps: Pick<SlackDeps, 'poster' | 'prompts'>): (event: RollbackEvent) => Promise<void> {
   return async (event) => {
     const rollback = event.rollback;
     if (!/^[UW][A-Z0-9]+$/.test(rollback.requestedBy)) return;
     const fallback = typeof rollback.meta['responseUrl'] === 'string' ? rollback.meta['responseUrl'] : undefined;
     switch (event.type) {
-      case 'started': {
-        if (event.resumed) return;
-        const thread = typeof rollback.meta['threadLink'] === 'string' ? rollback.meta['threadLink'] : null;
-        await deps.poster.postEphemeral(rollback.channelId, rollback.requestedBy, startedMessage(rollback, thread), fallback);
-        return;
-      }
       case 'finished':
         await deps.poster.postEphemeral(
           rollback.channelId,

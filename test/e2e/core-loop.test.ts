@@ -76,7 +76,8 @@ describe('the core loop through Slack and ECS', () => {
     expect(h.ecs.callsTo('UpdateService').map((c) => c.body)).toEqual([
       { cluster: 'shieldai-staging', service: 'shieldai-staging-api', taskDefinition: tdArn('shieldai-staging-api', 13), forceNewDeployment: true },
     ]);
-    expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
+    expect(h.slack.callsTo('chat.postMessage').every((c) => (c.params as { channel: string }).channel === 'C0INCIDENTS')).toBe(true);
+    expect(h.slack.messagesIn('C0OPS')).toEqual([]);
   });
 
   it('needs a second person from approvers for all, refusing self-approval and others', async () => {

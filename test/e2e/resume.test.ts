@@ -15,14 +15,12 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 it('resumes a rollback that was being watched when the bot stopped, without acting twice', async () => {
   h = await startHarness();
-  h.clock.stopAutoAdvance();
+  h.ecs.setBehaviour('shieldai-staging', 'shieldai-staging-api', { stabilizeSeconds: 600 });
   await h.command('staging api');
-  await until(() => h.ecs.callsTo('UpdateService').length === 1, 'UpdateService');
-  await until(() => h.bot.runner.activeIds().length === 1, 'the rollback to be running');
+  await until(() => h.ecs.callsTo('UpdateService').length === 1 && h.bot.runner.activeIds().length === 1, 'the rollback to be watched');
 
   await h.restart();
   expect(h.bot.runner.activeIds()).toHaveLength(1);
-  h.clock.autoAdvance();
   await h.waitFor((c) => c.method === 'chat.postEphemeral' && textOf(c).includes('finished'));
   await h.idle();
 
@@ -45,7 +43,7 @@ it('resumes a rollback that was being watched when the bot stopped, without acti
 
 it('does not repeat UpdateService when it finds the call applied after a crash between the two writes', async () => {
   h = await startHarness();
-  h.clock.stopAutoAdvance();
+  h.ecs.setBehaviour('shieldai-staging', 'shieldai-staging-api', { stabilizeSeconds: 600 });
   await h.command('staging api');
   await until(() => h.bot.runner.activeIds().length === 1 && h.ecs.callsTo('UpdateService').length === 1, 'UpdateService');
   const rollback = (await h.bot.store.listRecentRollbacks({ limit: 1 }))[0]!;
@@ -54,7 +52,6 @@ it('does not repeat UpdateService when it finds the call applied after a crash b
   await h.bot.store.updateService(rollback.id, 'api', { state: 'acting' });
 
   await h.restart();
-  h.clock.autoAdvance();
   await h.waitFor((c) => c.method === 'chat.postEphemeral' && textOf(c).includes('finished'));
   await h.idle();
   expect(h.ecs.callsTo('UpdateService')).toHaveLength(1);

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startBot, type RunningBot } from '../../src/bot.js';
+import { FakeCloudWatch } from '../fakes/cloudwatch/fake-cloudwatch-server.js';
 import { FakeEcs } from '../fakes/ecs/fake-ecs-server.js';
+import { FakeHealthServer } from '../fakes/health/fake-health-server.js';
+import { FakePagerDuty } from '../fakes/pagerduty/fake-pagerduty.js';
 import type { ServiceSeed } from '../fakes/ecs/fake-ecs-scenarios.js';
 import { FakeSlack, type RecordedCall } from '../fakes/slack/index.js';
 import { SAMPLE_CONFIG_YAML } from './catalog.js';
@@ -27,6 +30,8 @@ export interface HarnessOptions {
   config?: string;
   services?: ServiceSeed[];
   env?: Record<string, string>;
+  /** How the bot reaches PagerDuty: Events API (default), REST with notes, or not configured. */
+  pagerduty?: 'events' | 'rest' | 'off';
 }
 
 /** A bot wired to fake Slack and fake ECS on a fake clock, driven through signed HTTP requests. */
@@ -34,6 +39,10 @@ export interface Harness {
   bot: RunningBot;
   slack: FakeSlack;
   ecs: FakeEcs;
+  cloudwatch: FakeCloudWatch;
+  /** Serves the sample config's health URL, `/health`, healthy until told otherwise. */
+  health: FakeHealthServer;
+  pagerduty: FakePagerDuty;
   clock: FakeClock;
   url: string;
   dataDir: string;
@@ -64,10 +73,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await ecs.start();
   for (const seed of options.services ?? standardServices()) ecs.addService(seed);
   for (const seed of options.services ? [] : standardServices('shieldai-staging', ['shieldai-staging-api'])) ecs.addService(seed);
+  const cloudwatch = new FakeCloudWatch({ clock });
+  await cloudwatch.start();
+  cloudwatch.addMetricAlarm({ name: 'shieldai-production-alb-5xx', namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', state: 'OK' });
+  const health = new FakeHealthServer({ clock });
+  await health.start();
+  health.healthy('/health');
+  const pagerduty = new FakePagerDuty();
+  const pagerdutyUrl = await pagerduty.start();
+  const pagerMode = options.pagerduty ?? 'events';
+  const pagerConfig = { events: '\npagerduty:\n  urgency: high\n', rest: '\npagerduty:\n  serviceId: PSERVICE1\n  urgency: high\n', off: '' }[pagerMode];
+  const pagerEnv: Record<string, string> = {
+    PAGERDUTY_EVENTS_URL: pagerdutyUrl,
+    PAGERDUTY_API_URL: pagerdutyUrl,
+    PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0000000000000000000001',
+    ...(pagerMode === 'rest' ? { PAGERDUTY_API_TOKEN: 'pd-api-token-0123456789', PAGERDUTY_FROM: 'oncall@example.com' } : {}),
+  };
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rb-e2e-'));
   const configPath = path.join(dataDir, 'rollback.config.yaml');
-  await writeFile(configPath, options.config ?? SAMPLE_CONFIG_YAML);
+  await writeFile(configPath, (options.config ?? SAMPLE_CONFIG_YAML + pagerConfig).replaceAll('https://api.example.com/health', health.urlFor('/health')));
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -83,13 +108,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ROLLBACK_CONFIG: configPath,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
+      ...pagerEnv,
       ...options.env,
   } satisfies Record<string, string>;
   const boot = () =>
     startBot(env, {
       clock,
       logDestination,
-      aws: { endpoint: { ecs: ecs.url }, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' } },
+      aws: { endpoint: { ecs: ecs.url, cloudwatch: cloudwatch.url }, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' } },
     });
   let bot = await boot();
   let url = `http://127.0.0.1:${bot.port}/slack/events`;
@@ -97,6 +123,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bot,
     slack,
     ecs,
+    cloudwatch,
+    health,
+    pagerduty,
     clock,
     url,
     dataDir,
@@ -127,6 +156,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await bot.stop();
       clock.stopAutoAdvance();
       await ecs.stop();
+      await cloudwatch.stop();
+      await health.stop();
+      await pagerduty.stop();
       await slack.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
