@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import { toSlackLogger } from './slack-logger.js';
 import type { EnvSettings } from '../config/env.js';
 import type { Logger } from '../ports/logger.js';
 
@@ -20,7 +21,7 @@ export interface SlackApp {
 
 /** Builds the Bolt app and its receiver; nothing listens until `start`. */
 export function createSlackApp(settings: EnvSettings['slack'], port: number, routes: HttpRoute[], logger: Logger): SlackApp {
-  const boltLogger = toBoltLogger(logger);
+  const boltLogger = toSlackLogger(logger, 'bolt');
   const customRoutes: CustomRoute[] = routes.map((r) => ({
     path: r.path,
     method: ['GET'],
@@ -63,23 +64,5 @@ export function createSlackApp(settings: EnvSettings['slack'], port: number, rou
       return typeof address === 'object' && address ? address.port : port;
     },
     stop: () => app.stop().then(() => undefined),
-  };
-}
-
-/** Bolt logs through our pino logger, so the same redaction applies. */
-function toBoltLogger(logger: Logger): BoltLogger {
-  const bolt = logger.child({ component: 'bolt' });
-  let level = LogLevel.INFO;
-  const text = (args: unknown[]) => ({ msg: args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ') });
-  return {
-    debug: (...args) => bolt.debug(text(args)),
-    info: (...args) => bolt.info(text(args)),
-    warn: (...args) => bolt.warn(text(args)),
-    error: (...args) => bolt.error(text(args)),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
   };
 }
