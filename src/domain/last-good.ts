@@ -22,7 +22,9 @@ const SUCCEEDED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL'];
 /**
  * Chooses the last good revision from ECS's deployment history (newest first): while the newest
  * deployment is still in progress, its source revision (stop it and roll back); otherwise the
- * target of the newest successful deployment before the one now running.
+ * target of the newest successful deployment before the one now running. A revision newer than the
+ * one it would replace is never chosen: after a rollback from 14 to 13, the history still shows 14 as
+ * a successful deployment, and going "back" to it would redeploy the bad release.
  */
 export function chooseFromHistory(history: HistoryEntry[], currentTaskDefinitionArn: string): LastGoodChoice {
   const [latest, ...earlier] = history;
@@ -31,16 +33,24 @@ export function chooseFromHistory(history: HistoryEntry[], currentTaskDefinition
     return { kind: 'ecs-already-rolling-back', serviceDeploymentArn: latest.serviceDeploymentArn };
   }
   if (IN_PROGRESS.includes(latest.status)) {
-    const source = latest.sourceTaskDefinitionArns.find((arn) => !sameTaskDefinition(arn, currentTaskDefinitionArn));
+    const deploying = latest.targetTaskDefinitionArn ?? currentTaskDefinitionArn;
+    const source = latest.sourceTaskDefinitionArns.find((arn) => !sameTaskDefinition(arn, deploying) && isOlder(arn, deploying));
     if (source) return { kind: 'stop-in-progress', serviceDeploymentArn: latest.serviceDeploymentArn, target: source };
   }
   for (const entry of earlier) {
     const target = entry.targetTaskDefinitionArn;
-    if (target && SUCCEEDED.includes(entry.status) && !sameTaskDefinition(target, currentTaskDefinitionArn)) {
+    if (target && SUCCEEDED.includes(entry.status) && !sameTaskDefinition(target, currentTaskDefinitionArn) && isOlder(target, currentTaskDefinitionArn)) {
       return { kind: 'previous-successful', target };
     }
   }
   return { kind: 'unknown' };
+}
+
+/** Whether `candidate` is an older revision than `current`; revisions of another family are not comparable, so allowed. */
+function isOlder(candidate: string, current: string): boolean {
+  const a = parseTaskDefinitionArn(candidate);
+  const b = parseTaskDefinitionArn(current);
+  return !a || !b || a.family !== b.family || a.revision < b.revision;
 }
 
 /**

@@ -21,6 +21,16 @@ describe('chooseFromHistory', () => {
     expect(chooseFromHistory(history, td(14))).toEqual({ kind: 'previous-successful', target: td(12) });
   });
 
+  it('never goes back to a newer revision, such as the one a previous rollback left', () => {
+    const history = [entry('d4', 'SUCCESSFUL', [14], 13), entry('d3', 'SUCCESSFUL', [13], 14), entry('d2', 'SUCCESSFUL', [12], 13), entry('d1', 'SUCCESSFUL', [11], 12)];
+    expect(chooseFromHistory(history, td(13))).toEqual({ kind: 'previous-successful', target: td(12) });
+  });
+
+  it('does not stop an in-progress deployment that is itself going back to an older revision', () => {
+    const history = [entry('d4', 'IN_PROGRESS', [14], 12), entry('d3', 'SUCCESSFUL', [13], 14), entry('d2', 'SUCCESSFUL', [12], 13), entry('d1', 'SUCCESSFUL', [11], 12)];
+    expect(chooseFromHistory(history, td(12))).toEqual({ kind: 'unknown' });
+  });
+
   it('reports ECS rolling back by itself, and knows nothing from an empty history', () => {
     expect(chooseFromHistory([entry('d3', 'ROLLBACK_IN_PROGRESS', [13], 14)], td(14))).toMatchObject({ kind: 'ecs-already-rolling-back' });
     expect(chooseFromHistory([], td(14))).toEqual({ kind: 'unknown' });

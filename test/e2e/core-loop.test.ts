@@ -193,6 +193,20 @@ describe('the core loop through Slack and ECS', () => {
     expect(h.ecs.callsTo('RegisterTaskDefinition')).toEqual([]);
   });
 
+  it('goes further back on a second rollback, never forward to the revision the first one left', async () => {
+    h = await startHarness();
+    await h.command('staging api');
+    await ephemeralTo('U0ALICE', /finished/);
+    await h.idle();
+    await h.command('staging api still broken');
+    await h.waitFor((c) => c.method === 'chat.postEphemeral' && textOf(c).includes('api 13 → 12'));
+    await h.idle();
+    expect(h.ecs.callsTo('UpdateService').map((c) => (c.body as { taskDefinition: string }).taskDefinition)).toEqual([
+      tdArn('shieldai-staging-api', 13),
+      tdArn('shieldai-staging-api', 12),
+    ]);
+  });
+
   it('registers a new revision from the running one for an image tag no revision has', async () => {
     h = await startHarness();
     await h.command('staging api to v0.9.0');
