@@ -33,7 +33,12 @@ export interface EngineOverrides {
   clock?: Clock;
   logDestination?: DestinationStream;
   /** AWS endpoint and credentials for local simulators; unset, the SDK's own chain and AWS_ENDPOINT_URL_* apply. */
-  aws?: { endpoint?: { ecs?: string; cloudwatch?: string }; credentials?: ECSClientConfig['credentials'] };
+  aws?: {
+    endpoint?: { ecs?: string; cloudwatch?: string };
+    credentials?: ECSClientConfig['credentials'];
+    /** Replaces the SDK's backoff, so tests exercise retries without waiting real seconds. */
+    retryStrategy?: ECSClientConfig['retryStrategy'];
+  };
   /** Minimum gap between two Slack messages in one channel (Slack allows about one a second). */
   slackChannelIntervalMs?: number;
 }
@@ -80,6 +85,7 @@ export async function createEngine(settings: Settings, overrides: EngineOverride
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
     ...(endpoint ? { endpoint } : {}),
     ...(overrides.aws?.credentials ? { credentials: overrides.aws.credentials } : {}),
+    ...(overrides.aws?.retryStrategy ? { retryStrategy: overrides.aws.retryStrategy } : {}),
   });
   const perRegion = <C extends { destroy(): void }>(create: (region: string) => C): ((region: string) => C) => {
     const clients = new Map<string, C>();

@@ -10,6 +10,7 @@ import { FakePagerDuty } from '../fakes/pagerduty/fake-pagerduty.js';
 import type { ServiceSeed } from '../fakes/ecs/fake-ecs-scenarios.js';
 import { FakeSlack, type RecordedCall } from '../fakes/slack/index.js';
 import { SAMPLE_CONFIG_YAML } from './catalog.js';
+import { instantRetries } from './aws-test-retry.js';
 import { FakeClock } from './fake-clock.js';
 import { buttonClick, sendToBot, slashCommand, TEST_SIGNING_SECRET, type SigningOptions } from './slack-requests.js';
 
@@ -115,7 +116,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startBot(env, {
       clock,
       logDestination,
-      aws: { endpoint: { ecs: ecs.url, cloudwatch: cloudwatch.url }, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' } },
+      aws: {
+        endpoint: { ecs: ecs.url, cloudwatch: cloudwatch.url },
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' },
+        retryStrategy: instantRetries(5),
+      },
     });
   let bot = await boot();
   let url = `http://127.0.0.1:${bot.port}/slack/events`;
