@@ -1,8 +1,10 @@
 import { createEngine, type Engine, type EngineOverrides } from './composition/create-engine.js';
 import { loadSettings, StartupError } from './composition/load-settings.js';
+import { locksRoute } from './composition/locks-route.js';
 import type { Catalog } from './domain/catalog.js';
 import { createSlackApp, type HttpRoute } from './slack/app.js';
 import { BackgroundTasks } from './slack/background-tasks.js';
+import { registerOfferAction } from './slack/listeners/offer-action.js';
 import { registerPromptActions } from './slack/listeners/prompt-actions.js';
 import { registerRollbackCommand } from './slack/listeners/rollback-command.js';
 import type { SlackDeps } from './slack/slack-deps.js';
@@ -13,6 +15,8 @@ export { StartupError };
 export interface BotOverrides extends EngineOverrides {
   /** Where the message templates are; default the shipped templates/. */
   templatesDir?: string;
+  /** False: no alarm watcher (tests whose fake clock must not be moved by its polls). Default true. */
+  watchAlarms?: boolean;
 }
 
 /** A started bot: the engine, the Slack receiver on its port, and what tests and the entry point need. */
@@ -52,6 +56,7 @@ export async function startBot(env: Record<string, string | undefined>, override
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
       },
     },
+    locksRoute(engine.locking),
   ];
   const slack = createSlackApp(settings.env.slack, settings.env.port, routes, logger);
   const tasks = new BackgroundTasks(logger);
@@ -65,16 +70,21 @@ export async function startBot(env: Record<string, string | undefined>, override
     logger,
     tasks,
     now: () => clock.now(),
+    databaseRestores: engine.databaseRestores,
+    databaseSnapshots: engine.databaseSnapshots,
   };
-  registerRollbackCommand(slack.app, deps);
+  registerRollbackCommand(slack.app, { ...deps, operator: { status: engine.statusReporter, history: engine.history, locking: engine.locking } });
   registerPromptActions(slack.app, deps);
+  registerOfferAction(slack.app, deps);
 
   let port: number;
   try {
     port = await slack.start();
   } catch (err) {
     await engine.close();
-    const what = slack.mode === 'socket' ? 'connect to Slack in Socket Mode (check SLACK_APP_TOKEN)' : `listen on PORT ${settings.env.port}`;
+    const code = (err as NodeJS.ErrnoException).code;
+    const listening = slack.mode === 'http' || code === 'EADDRINUSE' || code === 'EACCES';
+    const what = listening ? `listen on PORT ${settings.env.port}` : 'connect to Slack in Socket Mode (check SLACK_APP_TOKEN and SLACK_API_URL)';
     throw new StartupError([`cannot ${what}: ${err instanceof Error ? err.message : String(err)}`], 1);
   }
   const resumed = await engine.runner.resumeAll();
@@ -82,6 +92,12 @@ export async function startBot(env: Record<string, string | undefined>, override
     answerer.expireDue().catch((err: unknown) => logger.warn({ err }, 'prompt expiry sweep failed'));
   }, 30_000);
   sweeper.unref();
+  // Adopts rollbacks whose replica died (its claim expired) or that another replica released when it stopped.
+  const adopter = setInterval(() => {
+    engine.runner.resumeAll().catch((err: unknown) => logger.warn({ err }, 'adopting orphaned rollbacks failed'));
+  }, engine.claimTtlMs / 2);
+  adopter.unref();
+  if (overrides.watchAlarms !== false) engine.alarmWatcher.start();
   logger.info({ port, mode: slack.mode, environments: Object.keys(catalog.environments), resumed }, 'rollback-bot ready');
 
   let stopped: Promise<void> | null = null;
@@ -103,6 +119,9 @@ export async function startBot(env: Record<string, string | undefined>, override
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(adopter);
+        // First, so the lease is handed back and another replica watches alarms at its next poll.
+        await engine.alarmWatcher.stop();
         await slack.stop().catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         await tasks.drain(5_000);
         await engine.close();

@@ -22,8 +22,12 @@ export interface Settings {
 }
 
 /** Validates the environment, the config file and the templates; every problem comes back at once as a StartupError (exit 2). */
-export async function loadSettings(env: Record<string, string | undefined>, templatesDir = TEMPLATES_DIR): Promise<Settings> {
-  const parsedEnv = parseEnv(env);
+export async function loadSettings(
+  env: Record<string, string | undefined>,
+  templatesDir = TEMPLATES_DIR,
+  options: { receivesSlack: boolean } = { receivesSlack: true },
+): Promise<Settings> {
+  const parsedEnv = parseEnv(env, options);
   if (!parsedEnv.ok) throw new StartupError(parsedEnv.problems.map((p) => `environment variable ${p}`), 2);
   const settings = parsedEnv.value;
   let catalog: Catalog;

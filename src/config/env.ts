@@ -33,10 +33,10 @@ const envSchema = z
   });
 
 /** Rules across variables, checked even when single variables are wrong so every problem is listed at once. */
-function crossChecks(env: Record<string, string | undefined>): string[] {
+function crossChecks(env: Record<string, string | undefined>, receivesSlack: boolean): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   const problems: string[] = [];
-  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+  if (receivesSlack && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)');
   }
   if (set('PAGERDUTY_API_TOKEN') && !set('PAGERDUTY_FROM')) problems.push('PAGERDUTY_FROM: required with PAGERDUTY_API_TOKEN');
@@ -66,8 +66,14 @@ export interface EnvSettings {
   logLevel: string;
 }
 
-/** Parses the environment; problems come back as `NAME: message` lines. */
-export function parseEnv(env: Record<string, string | undefined>): { ok: true; value: EnvSettings } | { ok: false; problems: string[] } {
+/**
+ * Parses the environment; problems come back as `NAME: message` lines. The command line sends to Slack
+ * but receives nothing from it, so it needs no signing secret or app token (`receivesSlack: false`).
+ */
+export function parseEnv(
+  env: Record<string, string | undefined>,
+  options: { receivesSlack: boolean } = { receivesSlack: true },
+): { ok: true; value: EnvSettings } | { ok: false; problems: string[] } {
   const parsed = envSchema.safeParse(env);
   const problems = [
     ...(parsed.success
@@ -76,7 +82,7 @@ export function parseEnv(env: Record<string, string | undefined>): { ok: true; v
           const key = String(i.path[0] ?? '');
           return `${key}: ${env[key] === undefined && i.code === 'invalid_type' ? 'required' : i.message}`;
         })),
-    ...crossChecks(env),
+    ...crossChecks(env, options.receivesSlack),
   ];
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const e = parsed.data;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { Catalog, EnvironmentSpec } from '../domain/catalog.js';
-import { configFileSchema, DEFAULT_TUNABLES, type ConfigFile } from './schema.js';
+import type { AutoRollbackSpec, Catalog, EnvironmentSpec } from '../domain/catalog.js';
+import { configFileSchema, DEFAULT_ALARM_POLL_SECONDS, DEFAULT_TUNABLES, type AutoRollbackConfig, type ConfigFile } from './schema.js';
 
 /** Why the config could not be used: one line per problem, each naming its path. */
 export class ConfigError extends Error {
@@ -76,7 +76,9 @@ function toCatalog(file: ConfigFile): Catalog {
         promptExpiryMinutes:
           env.promptExpiryMinutes ?? file.defaults?.promptExpiryMinutes ?? DEFAULT_TUNABLES.promptExpiryMinutes,
         concurrency: env.concurrency ?? file.defaults?.concurrency ?? DEFAULT_TUNABLES.concurrency,
+        restoreTimeoutMinutes: env.restoreTimeoutMinutes ?? file.defaults?.restoreTimeoutMinutes ?? DEFAULT_TUNABLES.restoreTimeoutMinutes,
       },
+      ...(env.alarmPrefixes ? { alarmPrefixes: env.alarmPrefixes } : {}),
       services: Object.fromEntries(
         Object.entries(services).map(([name, s]) => [
           name,
@@ -86,6 +88,7 @@ function toCatalog(file: ConfigFile): Catalog {
             alarms: s.alarms ?? [],
             ...(s.healthCheckUrl ? { healthCheckUrl: s.healthCheckUrl } : {}),
             ...(s.metric ? { metric: s.metric } : {}),
+            ...autoRollbackOf(s.autoRollback ?? env.autoRollback),
           },
         ]),
       ),
@@ -97,6 +100,14 @@ function toCatalog(file: ConfigFile): Catalog {
   return {
     incidentsChannel: file.incidentsChannel,
     environments,
+    alarmPollSeconds: file.defaults?.alarmPollSeconds ?? DEFAULT_ALARM_POLL_SECONDS,
     ...(file.pagerduty ? { pagerduty: { urgency: file.pagerduty.urgency, ...(file.pagerduty.serviceId ? { serviceId: file.pagerduty.serviceId } : {}) } } : {}),
   };
+}
+
+// A service's own autoRollback replaces its environment's whole, so a service can narrow or widen it.
+function autoRollbackOf(config: AutoRollbackConfig | undefined): { autoRollback?: AutoRollbackSpec } {
+  if (!config) return {};
+  const { alarms, withinMinutesOfDeploy, requireConfirmation } = config;
+  return { autoRollback: { ...(alarms ? { alarms } : {}), withinMinutesOfDeploy, requireConfirmation } };
 }

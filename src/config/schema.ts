@@ -20,6 +20,7 @@ const tunables = {
   verifyMinutes: z.number().min(0).max(24 * 60),
   promptExpiryMinutes: z.number().positive().max(24 * 60),
   concurrency: z.number().int().min(1).max(100),
+  restoreTimeoutMinutes: z.number().positive().max(24 * 60),
 };
 
 /** The values `defaults` stands for when the file leaves them out (CONTRACT.md). */
@@ -29,7 +30,11 @@ export const DEFAULT_TUNABLES: Tunables = {
   verifyMinutes: 5,
   promptExpiryMinutes: 15,
   concurrency: 10,
+  restoreTimeoutMinutes: 120,
 };
+
+/** How often the alarm watcher polls CloudWatch when `defaults.alarmPollSeconds` is not set. */
+export const DEFAULT_ALARM_POLL_SECONDS = 30;
 
 const metricSchema = z.strictObject({
   namespace: z.string().min(1).max(255),
@@ -39,12 +44,21 @@ const metricSchema = z.strictObject({
   periodSeconds: z.number().int().positive().max(86_400).default(60),
 });
 
+/** `autoRollback`, on an environment or a service (the service's wins): when an alarm may roll back by itself. */
+const autoRollbackSchema = z.strictObject({
+  /** Omitted: every alarm that maps to the service; `[]` lets a service opt out of its environment's. */
+  alarms: z.array(z.string().min(1).max(255)).optional(),
+  withinMinutesOfDeploy: z.number().positive().max(24 * 60).default(30),
+  requireConfirmation: z.boolean().default(true),
+});
+
 const serviceSchema = z.strictObject({
   ecsService: awsName,
   healthCheckUrl: z.url({ protocol: /^https?$/ }).optional(),
   alarms: z.array(z.string().min(1).max(255)).optional(),
   /** One CloudWatch metric shown while the rollback is watched, e.g. the ALB's 5xx count. */
   metric: metricSchema.optional(),
+  autoRollback: autoRollbackSchema.optional(),
 });
 
 const databaseSchema = z.strictObject({
@@ -58,6 +72,9 @@ const environmentSchema = z.strictObject({
   requesters: z.array(slackUserId).optional(),
   approvers: z.array(slackUserId).optional(),
   ...z.object(tunables).partial().shape,
+  /** Alarms whose names start with one of these are watched too (see README: alarm announcements). */
+  alarmPrefixes: z.array(z.string().min(1).max(255)).optional(),
+  autoRollback: autoRollbackSchema.optional(),
   services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
   databases: z.record(name, databaseSchema).optional(),
 });
@@ -65,7 +82,8 @@ const environmentSchema = z.strictObject({
 /** The YAML config file, as CONTRACT.md defines it. Unknown keys are errors. */
 export const configFileSchema = z.strictObject({
   incidentsChannel: slackChannelId,
-  defaults: z.strictObject(tunables).partial().optional(),
+  // alarmPollSeconds is global, not a tunable: one watcher polls every environment.
+  defaults: z.strictObject({ ...tunables, alarmPollSeconds: z.number().min(1).max(3600) }).partial().optional(),
   pagerduty: z
     .strictObject({
       serviceId: z.string().regex(/^P[A-Z0-9]{2,}$/, 'must be a PagerDuty service ID such as PSERVICE1').optional(),
@@ -80,4 +98,6 @@ export const configFileSchema = z.strictObject({
 export type Tunables = { [K in keyof typeof tunables]: z.infer<(typeof tunables)[K]> };
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+/** `autoRollback` as parsed, defaults applied. */
+export type AutoRollbackConfig = z.infer<typeof autoRollbackSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;

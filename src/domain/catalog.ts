@@ -5,6 +5,8 @@ export interface Tunables {
   verifyMinutes: number;
   promptExpiryMinutes: number;
   concurrency: number;
+  /** How long a database rollback waits for each of its snapshot and its restore. */
+  restoreTimeoutMinutes: number;
 }
 
 /** A service the bot may roll back. */
@@ -16,6 +18,18 @@ export interface ServiceSpec {
   alarms: string[];
   /** A CloudWatch metric to show beside the rollout, e.g. the ALB's 5xx count. */
   metric?: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string; periodSeconds: number };
+  /** When an alarm may roll this service back by itself: its own `autoRollback`, else its environment's. */
+  autoRollback?: AutoRollbackSpec;
+}
+
+/** Config `autoRollback`: which alarms may start a rollback by themselves, and when. */
+export interface AutoRollbackSpec {
+  /** Alarm names that may; undefined means every alarm that maps to the service. */
+  alarms?: string[];
+  /** Only when the service's latest deployment finished at most this long before the alarm fired. */
+  withinMinutesOfDeploy: number;
+  /** In a protected environment, offer the button instead of rolling back. */
+  requireConfirmation: boolean;
 }
 
 /** A database the bot may restore. */
@@ -35,6 +49,8 @@ export interface EnvironmentSpec {
   /** Who may give the second approval; undefined means any requester other than the one who asked. */
   approvers?: string[];
   tunables: Tunables;
+  /** CloudWatch alarm name prefixes watched besides the services' own alarms. */
+  alarmPrefixes?: string[];
   services: Record<string, ServiceSpec>;
   databases: Record<string, DatabaseSpec>;
 }
@@ -44,6 +60,8 @@ export interface Catalog {
   incidentsChannel: string;
   environments: Record<string, EnvironmentSpec>;
   pagerduty?: { serviceId?: string; urgency: 'high' | 'low' };
+  /** How often the alarm watcher polls CloudWatch; 30 when unset. */
+  alarmPollSeconds?: number;
 }
 
 /** Looks an environment up by name, ignoring case. */

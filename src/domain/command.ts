@@ -19,7 +19,14 @@ export type Command =
     }
   | { kind: 'status'; environment: string }
   | { kind: 'history'; environment: string; service: string | null }
-  | { kind: 'db'; environment: string; database: string; target: string; reason: string };
+  /** Freezes deploys of one service by hand; `reason` is empty when none was given. */
+  | { kind: 'lock'; environment: string; service: string; reason: string }
+  | { kind: 'unlock'; environment: string; service: string }
+  | { kind: 'db'; environment: string; database: string; target: string; reason: string }
+  /** Lists a database's recent snapshots and its point-in-time window. */
+  | { kind: 'db-snapshots'; environment: string; database: string }
+  /** Takes a manual snapshot of a database; `reason` is empty when none was given. */
+  | { kind: 'snapshot'; environment: string; database: string; reason: string };
 
 /** Why a command was not understood, and what would be right. */
 export interface UsageProblem {
@@ -43,8 +50,12 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: U
 export const USAGE_LINES = [
   '/rollback <env> <service|all> [to <revision|image-tag>] [--dry-run] [reason…]',
   '/rollback db <env> <database> to <ISO-8601 time | snapshot:<snapshot-id>> [reason…]',
+  '/rollback db <env> <database> snapshots',
+  '/rollback snapshot <env> <database> [reason…]',
   '/rollback status <env>',
   '/rollback history <env> [service]',
+  '/rollback lock <env> <service> [reason…]',
+  '/rollback unlock <env> <service>',
   '/rollback help',
 ] as const;
 
@@ -58,7 +69,9 @@ export function parseCommand(rawText: string, catalog: Catalog): ParseResult {
   if (first === undefined || first === 'help' || first === '-h' || first === '--help') return ok({ kind: 'help' });
   if (first === 'status') return parseStatus(words.slice(1), catalog);
   if (first === 'history') return parseHistory(words.slice(1), catalog);
+  if (first === 'lock' || first === 'unlock') return parseLock(first, words.slice(1), catalog);
   if (first === 'db') return parseDb(words.slice(1), catalog);
+  if (first === 'snapshot') return parseSnapshot(words.slice(1), catalog);
   return parseRollback(words, catalog);
 }
 
@@ -153,21 +166,35 @@ function parseHistory(words: string[], catalog: Catalog): ParseResult {
   return ok({ kind: 'history', environment: env.value.name, service: serviceWord ?? null });
 }
 
-function parseDb(words: string[], catalog: Catalog): ParseResult {
-  const usage = '/rollback db <env> <database> to <ISO-8601 time | snapshot:<snapshot-id>> [reason…]';
+function parseLock(verb: 'lock' | 'unlock', words: string[], catalog: Catalog): ParseResult {
+  const usage = verb === 'lock' ? '/rollback lock <env> <service> [reason…]' : '/rollback unlock <env> <service>';
   const env = lookupEnvironment(words[0], catalog);
   if (!env.ok) return env;
-  const databases = Object.keys(env.value.databases);
-  const dbWord = words[1]?.toLowerCase();
-  if (dbWord === undefined) {
-    return fail('missing_argument', `Which database in ${env.value.name}?`, databasesHint(databases, usage));
-  }
-  if (!env.value.databases[dbWord]) {
+  const services = Object.keys(env.value.services);
+  const serviceWord = words[1]?.toLowerCase();
+  if (serviceWord === undefined) return fail('missing_argument', `Which service in ${env.value.name}?`, `Services: ${services.join(', ')}. Usage: \`${usage}\``);
+  if (!Object.hasOwn(env.value.services, serviceWord)) {
     return fail(
-      'unknown_database',
-      `Unknown database \`${display(words[1]!)}\` in ${env.value.name}.${didYouMean(dbWord, databases)}`,
-      databasesHint(databases, usage),
+      'unknown_service',
+      `Unknown service \`${display(words[1]!)}\` in ${env.value.name}.${didYouMean(serviceWord, services)}`,
+      `Services: ${services.join(', ')}. A lock is per service.`,
     );
+  }
+  if (verb === 'unlock') {
+    if (words.length > 2) return unexpected(words[2]!, usage);
+    return ok({ kind: 'unlock', environment: env.value.name, service: serviceWord });
+  }
+  return ok({ kind: 'lock', environment: env.value.name, service: serviceWord, reason: words.slice(2).join(' ') });
+}
+
+function parseDb(words: string[], catalog: Catalog): ParseResult {
+  const usage = '/rollback db <env> <database> to <ISO-8601 time | snapshot:<snapshot-id>> [reason…]';
+  const db = lookupDatabase(words, catalog, usage);
+  if (!db.ok) return db;
+  const { environment, database: dbWord } = db.value;
+  if (words[2]?.toLowerCase() === 'snapshots') {
+    if (words.length > 3) return unexpected(words[3]!, '/rollback db <env> <database> snapshots');
+    return ok({ kind: 'db-snapshots', environment, database: dbWord });
   }
   if (words[2]?.toLowerCase() !== 'to' || words[3] === undefined) {
     return fail('missing_argument', 'A database rollback needs `to <time>` or `to snapshot:<id>`.', `Usage: \`${usage}\``);
@@ -182,7 +209,32 @@ function parseDb(words: string[], catalog: Catalog): ParseResult {
       'For example: `to 2026-11-22T02:30:00Z` or `to snapshot:rds:shieldai-production-db-2026-11-22-02-00`.',
     );
   }
-  return ok({ kind: 'db', environment: env.value.name, database: dbWord, target: targetWord, reason: words.slice(4).join(' ') });
+  return ok({ kind: 'db', environment, database: dbWord, target: targetWord, reason: words.slice(4).join(' ') });
+}
+
+function parseSnapshot(words: string[], catalog: Catalog): ParseResult {
+  const db = lookupDatabase(words, catalog, '/rollback snapshot <env> <database> [reason…]');
+  if (!db.ok) return db;
+  return ok({ kind: 'snapshot', ...db.value, reason: words.slice(2).join(' ') });
+}
+
+/** `<env> <database>`, the first two words of every database command. */
+function lookupDatabase(words: string[], catalog: Catalog, usage: string): { ok: true; value: { environment: string; database: string } } | { ok: false; error: UsageProblem } {
+  const env = lookupEnvironment(words[0], catalog);
+  if (!env.ok) return env;
+  const databases = Object.keys(env.value.databases);
+  const dbWord = words[1]?.toLowerCase();
+  if (dbWord === undefined) {
+    return fail('missing_argument', `Which database in ${env.value.name}?`, databasesHint(databases, usage));
+  }
+  if (!Object.hasOwn(env.value.databases, dbWord)) {
+    return fail(
+      'unknown_database',
+      `Unknown database \`${display(words[1]!)}\` in ${env.value.name}.${didYouMean(dbWord, databases)}`,
+      databasesHint(databases, usage),
+    );
+  }
+  return { ok: true, value: { environment: env.value.name, database: dbWord } };
 }
 
 function lookupEnvironment(word: string | undefined, catalog: Catalog): { ok: true; value: EnvironmentSpec } | { ok: false; error: UsageProblem } {

@@ -1,3 +1,4 @@
+import type { DatabaseRestorePlan } from './database-restore.js';
 import type { TaskDefinitionRef } from './task-definition.js';
 
 /** What a rollback will do to one service. */
@@ -39,6 +40,8 @@ export interface RollbackPlan {
   /** True when the request named `all`. */
   allServices: boolean;
   services: ServicePlan[];
+  /** Set on a database rollback (then `services` is empty): the RDS restore into a new instance. */
+  database?: DatabaseRestorePlan;
 }
 
 /** The services of a plan that will actually change. */

@@ -50,7 +50,12 @@ export type RollbackEvent =
       verification: Verdict | null;
       durationMs: number;
     }
-  | { type: 'prompt-expired'; rollback: RollbackRecord };
+  | { type: 'prompt-expired'; rollback: RollbackRecord }
+  /** A database rollback's step or RDS status changed, or a few minutes passed without a change. */
+  | { type: 'database-progress'; rollback: RollbackRecord; step: DatabaseRestoreStep; status: string; percent: number | null; elapsedMs: number; note: string | null };
+
+/** What a database rollback is waiting for. */
+export type DatabaseRestoreStep = 'waiting-for-source' | 'snapshotting' | 'restoring';
 
 /** A subscriber; it may be slow or fail without holding the engine up. */
 export type RollbackEventHandler = (event: RollbackEvent) => void | Promise<void>;

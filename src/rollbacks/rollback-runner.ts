@@ -1,17 +1,18 @@
 import type { Catalog } from '../domain/catalog.js';
 import { Semaphore } from '../domain/concurrency.js';
-import { sameTaskDefinition } from '../domain/last-good.js';
-import type { ServicePlan } from '../domain/plan.js';
 import { overallOutcome, TERMINAL_SERVICE_STATES } from '../domain/rollback-state.js';
-import { shortName } from '../domain/task-definition.js';
 import type { AlarmsPort } from '../ports/alarms.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeploymentsPort } from '../ports/deployments.js';
 import type { HealthProbe } from '../ports/health-probe.js';
+import type { LeasesPort } from '../ports/leases.js';
 import type { Logger } from '../ports/logger.js';
 import type { RollbackRecord, RollbackStore, ServiceRollbackRecord } from '../ports/store.js';
 import type { AuditTrail } from './audit-trail.js';
+import type { DatabaseRestoreRunner } from './database-restore-runner.js';
 import { HealthMonitor, type Verdict } from './health-monitor.js';
+import { withClaim } from './rollback-claims.js';
+import { actOnService } from './service-actor.js';
 import { verifyRollback } from './rollback-verification.js';
 import type { RollbackEventBus, ServiceProgress, ServiceStatus } from './rollback-events.js';
 import { ServiceWatcher, type WatchOutcome } from './service-watcher.js';
@@ -27,6 +28,10 @@ export interface RunnerDeps {
   logger: Logger;
   alarms: AlarmsPort;
   probe: HealthProbe;
+  /** Who carries which rollback when several replicas share one store; `holder` names this process. */
+  claims: { leases: LeasesPort; holder: string; ttlMs: number };
+  /** Carries rollbacks whose plan is a database restore; without it they fail at once. */
+  databaseRestores?: Pick<DatabaseRestoreRunner, 'run'>;
 }
 
 /** What one run of a rollback keeps in memory: the latest of every signal, to report changes as one picture. */
@@ -37,6 +42,8 @@ interface RunContext {
   states: Map<string, ServiceRollbackRecord['state']>;
   phase: 'rolling-back' | 'verifying';
   verify: { startedAt: number; windowMs: number } | null;
+  /** Aborted when the bot stops or this replica loses its claim on the rollback. */
+  signal: AbortSignal;
 }
 
 /**
@@ -45,27 +52,36 @@ interface RunContext {
  */
 export class RollbackRunner {
   private readonly active = new Map<string, Promise<void>>();
+  /** Settles once a started rollback's claim was decided, so resumeAll can report what this process carries. */
+  private readonly claimed = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
 
   constructor(private readonly deps: RunnerDeps) {}
 
-  /** Starts (or resumes) a rollback in the background; a second call for the same id is a no-op. */
+  /**
+   * Starts (or resumes) a rollback in the background, if no other replica carries it; a second call
+   * for the same id is a no-op.
+   */
   start(rollbackId: string): void {
     if (this.stopping.signal.aborted || this.active.has(rollbackId)) return;
-    const run = this.run(rollbackId)
+    const run = this.claimAndRun(rollbackId)
       .catch((err: unknown) => {
         if (this.stopping.signal.aborted) this.deps.logger.info({ rollbackId }, 'rollback left to resume at next start');
-        else this.deps.logger.error({ err, rollbackId }, 'rollback run crashed');
+        else this.deps.logger.error({ err, rollbackId }, 'rollback run stopped');
       })
       .finally(() => this.active.delete(rollbackId));
     this.active.set(rollbackId, run);
   }
 
-  /** Picks up every rollback that was running when the process last stopped. */
+  /**
+   * Picks up every running rollback nobody carries: at start-up those this process was carrying when
+   * it stopped, and later those of a replica that died. Returns the ids this process now carries.
+   */
   async resumeAll(): Promise<string[]> {
     const running = await this.deps.store.listRollbacksInState(['running']);
     for (const r of running) this.start(r.id);
-    return running.map((r) => r.id);
+    await Promise.all(running.map((r) => this.claimed.get(r.id)));
+    return running.map((r) => r.id).filter((id) => this.active.has(id));
   }
 
   /** Ids of rollbacks this process is carrying. */
@@ -87,7 +103,24 @@ export class RollbackRunner {
     await this.idle();
   }
 
-  private async run(rollbackId: string): Promise<void> {
+  /** Runs the rollback only while this replica holds its claim (see `withClaim`). */
+  private async claimAndRun(rollbackId: string): Promise<void> {
+    let decided!: () => void;
+    this.claimed.set(rollbackId, new Promise<void>((resolve) => (decided = resolve)));
+    const ran = await withClaim(
+      { ...this.deps.claims, clock: this.deps.clock, logger: this.deps.logger },
+      `rollback:${rollbackId}`,
+      this.stopping.signal,
+      () => {
+        decided();
+        this.claimed.delete(rollbackId);
+      },
+      (signal) => this.run(rollbackId, signal),
+    );
+    if (!ran) this.deps.logger.debug({ rollbackId }, 'another replica carries this rollback');
+  }
+
+  private async run(rollbackId: string, signal: AbortSignal): Promise<void> {
     const { store, catalog, clock, events } = this.deps;
     const rollback = await store.getRollback(rollbackId);
     if (!rollback || rollback.state !== 'running') return;
@@ -101,6 +134,10 @@ export class RollbackRunner {
     if (!resumed) await store.mergeMeta(rollbackId, { runnerStarted: true }, new Date(clock.now()));
     events.emit({ type: 'started', rollback, services, resumed });
     if (resumed) await this.deps.audit.record('system', 'rollback.resumed', 'info', { environment: rollback.environment, rollbackId });
+    if (rollback.plan.database) {
+      if (this.deps.databaseRestores) return this.deps.databaseRestores.run(rollback, services, environment, signal);
+      return this.finishRollback(rollback, 'database restores are not wired into this process');
+    }
 
     const { tunables } = environment;
     const pollMs = tunables.pollSeconds * 1000;
@@ -113,6 +150,7 @@ export class RollbackRunner {
       states: new Map(services.map((s) => [s.service, s.state])),
       phase: 'rolling-back',
       verify: null,
+      signal,
     };
     const watcher = new ServiceWatcher(
       this.deps.deployments,
@@ -123,11 +161,11 @@ export class RollbackRunner {
         this.emitProgress(context, progress.note ? [progress.note] : []);
       },
       this.deps.logger.child({ rollbackId }),
-      this.stopping.signal,
+      signal,
     );
     const monitoring = new AbortController();
     const stopMonitoring = () => monitoring.abort();
-    this.stopping.signal.addEventListener('abort', stopMonitoring, { once: true });
+    signal.addEventListener('abort', stopMonitoring, { once: true });
     const monitorLoop = monitor.hasSignals ? this.monitor(context, pollMs, monitoring.signal) : Promise.resolve();
     try {
       const acting = new Semaphore(tunables.concurrency);
@@ -136,9 +174,9 @@ export class RollbackRunner {
           .filter((s) => !TERMINAL_SERVICE_STATES.includes(s.state))
           .map((s) => this.runService(context, s, acting, watcher)),
       );
-      if (this.stopping.signal.aborted) return;
+      if (signal.aborted) return;
       const verification = await verifyRollback(
-        { store: this.deps.store, clock, deployments: this.deps.deployments, signal: this.stopping.signal },
+        { store: this.deps.store, clock, deployments: this.deps.deployments, signal },
         context.monitor,
         rollback,
         { pollMs, windowMs: tunables.verifyMinutes * 60_000 },
@@ -148,11 +186,11 @@ export class RollbackRunner {
           events.emit({ type: 'verifying', rollback, windowMs: verify.windowMs });
         },
       );
-      if (this.stopping.signal.aborted) return;
+      if (signal.aborted) return;
       await this.finishRollback(rollback, null, verification);
     } finally {
       monitoring.abort();
-      this.stopping.signal.removeEventListener('abort', stopMonitoring);
+      signal.removeEventListener('abort', stopMonitoring);
       await monitorLoop;
     }
   }
@@ -201,7 +239,7 @@ export class RollbackRunner {
     if (record.state === 'pending' || record.state === 'acting') {
       try {
         context.states.set(record.service, 'acting');
-        const acted = await acting.run(() => this.act(rollback, record, plan));
+        const acted = await acting.run(() => actOnService(this.deps, rollback, record, plan));
         context.states.set(record.service, 'watching');
         target = acted.target;
         startedAt = acted.startedAt;
@@ -211,48 +249,8 @@ export class RollbackRunner {
       }
     }
     const outcome = await watcher.watch(record.service, plan.ecsService, target, startedAt);
-    if (this.stopping.signal.aborted) return;
+    if (context.signal.aborted) return;
     await this.endService(context, { ...record, toTaskDefinition: target }, outcome);
-  }
-
-  /** Makes the one mutating ECS call for a service, unless a previous run of this process already made it. */
-  private async act(rollback: RollbackRecord, record: ServiceRollbackRecord, plan: ServicePlan): Promise<{ target: string; startedAt: number }> {
-    const { store, deployments, audit, clock } = this.deps;
-    const location = { region: rollback.plan.region, cluster: rollback.plan.cluster, service: plan.ecsService };
-    const facts = { environment: rollback.environment, service: record.service, rollbackId: rollback.id, fromRevision: shortName(plan.current) };
-    const startedAt = record.startedAt?.getTime() ?? clock.now();
-    let target = record.toTaskDefinition;
-
-    if (record.state === 'acting' && target) {
-      const { services } = await deployments.describeServices(location.region, location.cluster, [plan.ecsService]);
-      const primary = services[0]?.deployments.find((d) => d.status === 'PRIMARY');
-      if (primary && sameTaskDefinition(primary.taskDefinitionArn, target)) {
-        await audit.record('system', 'ecs.call-found-applied-after-restart', 'info', { ...facts, toRevision: target });
-        await store.updateService(rollback.id, record.service, { state: 'watching' });
-        return { target, startedAt };
-      }
-    }
-    if (!target && plan.registerFrom) {
-      const from = plan.registerFrom;
-      const registered = await audit.around(rollback.requestedBy, 'ecs.register-task-definition', { ...facts, detail: { images: from.images } }, () =>
-        deployments.registerTaskDefinitionWithImages(location.region, from.base, from.images),
-      );
-      target = registered.arn;
-      await store.updateService(rollback.id, record.service, { toTaskDefinition: target });
-    }
-    await store.updateService(rollback.id, record.service, { state: 'acting', startedAt: new Date(startedAt) });
-    const toFacts = { ...facts, toRevision: target };
-    if (plan.action.kind === 'stop-deployment') {
-      const arn = plan.action.serviceDeploymentArn;
-      await audit.around(rollback.requestedBy, 'ecs.stop-service-deployment', { ...toFacts, detail: { serviceDeploymentArn: arn } }, () =>
-        deployments.stopServiceDeployment(location.region, arn),
-      );
-    } else {
-      await audit.around(rollback.requestedBy, 'ecs.update-service', toFacts, () => deployments.updateService(location, target));
-    }
-    await store.updateService(rollback.id, record.service, { state: 'watching' });
-    this.deps.events.emit({ type: 'service-acted', rollback, service: record.service, action: plan.action.kind });
-    return { target, startedAt };
   }
 
   private async endService(context: RunContext, record: ServiceRollbackRecord, outcome: WatchOutcome): Promise<void> {

@@ -78,9 +78,13 @@ export class ServiceWatcher {
   }
 
   private async run(): Promise<void> {
+    // On a fixed cadence, not pollMs after each answer: every answer's round trip would otherwise push the later
+    // polls back, and a service that just became stable could wait longer than one interval to be noticed.
+    let due = this.clock.now() + this.options.pollMs;
     while (this.watches.size > 0) {
-      await this.clock.sleep(this.options.pollMs, this.signal);
+      await this.clock.sleep(due - this.clock.now(), this.signal);
       await this.pollOnce();
+      due = nextTick(due, this.clock.now(), this.options.pollMs);
     }
   }
 
@@ -146,6 +150,11 @@ export class ServiceWatcher {
     this.watches.delete(ecsService);
     watch.resolve(outcome);
   }
+}
+
+/** The first tick of the cadence (`previous`, every `interval`) after `now`: ticks missed by a slow poll are skipped, not run back to back. */
+export function nextTick(previous: number, now: number, interval: number): number {
+  return previous + (Math.max(0, Math.floor((now - previous) / interval)) + 1) * interval;
 }
 
 /** ECS's notion of done: only our deployment left, every task running, rollout COMPLETED (when ECS reports it). */

@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver, type Authorize, type CustomRoute } from '@slack/bolt';
 import { toSlackLogger } from './slack-logger.js';
 import type { EnvSettings } from '../config/env.js';
 import type { Logger } from '../ports/logger.js';
@@ -33,14 +34,21 @@ export function createSlackApp(settings: EnvSettings['slack'], port: number, rou
   const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: { retries: 5, factor: 1.6, minTimeout: 500, maxTimeout: 20_000 } };
 
   if (settings.appToken) {
-    const receiver = new SocketModeReceiver({ appToken: settings.appToken, customRoutes, installerOptions: { port }, logger: boltLogger });
-    const app = new App({ token: settings.botToken, receiver, logger: boltLogger, clientOptions, tokenVerificationEnabled: false });
+    // The receiver's own client calls apps.connections.open, so it needs SLACK_API_URL as well; its retries stay
+    // Socket Mode's, which keep reconnecting through a long Slack outage.
+    const installerOptions = { port, clientOptions: { slackApiUrl: settings.apiUrl } };
+    const receiver = new SocketModeReceiver({ appToken: settings.appToken, customRoutes, installerOptions, logger: boltLogger });
+    // Bolt serves the routes on a server it keeps private, never says which port it bound and leaves a listen error
+    // unhandled (a crash): watch that server for both.
+    const routeServer = (receiver as unknown as { httpServer?: Server }).httpServer;
+    const app: App = new App({ authorize: authorizeOnce(settings.botToken, () => app.client, logger), receiver, logger: boltLogger, clientOptions });
     return {
       app,
       mode: 'socket',
       start: async () => {
-        await app.start();
-        return port;
+        const bound = routeServer ? boundPort(routeServer) : Promise.resolve(port);
+        await Promise.all([bound, app.start()]);
+        return bound;
       },
       stop: () => app.stop().then(() => undefined),
     };
@@ -54,7 +62,7 @@ export function createSlackApp(settings: EnvSettings['slack'], port: number, rou
     logger: boltLogger,
     unhandledRequestTimeoutMillis: 2500,
   });
-  const app = new App({ token: settings.botToken, receiver, logger: boltLogger, clientOptions, tokenVerificationEnabled: false });
+  const app: App = new App({ authorize: authorizeOnce(settings.botToken, () => app.client, logger), receiver, logger: boltLogger, clientOptions });
   return {
     app,
     mode: 'http',
@@ -64,5 +72,37 @@ export function createSlackApp(settings: EnvSettings['slack'], port: number, rou
       return typeof address === 'object' && address ? address.port : port;
     },
     stop: () => app.stop().then(() => undefined),
+  };
+}
+
+/** Resolves with the port `server` binds once it listens; rejects with its listen error. */
+function boundPort(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Bolt given only a token asks Slack's auth.test before every request it handles, so every ack waited on a
+ * round trip to Slack: ask once, keep the answer, and ask again only after a failure. Commands and buttons
+ * need only the token, so a failed auth.test (Slack down) never stops a request from being acked.
+ */
+function authorizeOnce(botToken: string, client: () => App['client'], logger: Logger): Authorize<boolean> {
+  let identity: Promise<{ botId: string | undefined; botUserId: string | undefined }> | undefined;
+  return async () => {
+    identity ??= client()
+      .auth.test({ token: botToken })
+      .then((answer) => ({ botId: answer.bot_id, botUserId: answer.user_id }));
+    try {
+      return { botToken, ...(await identity) };
+    } catch (err) {
+      identity = undefined;
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'auth.test failed; handling the request with the token alone');
+      return { botToken };
+    }
   };
 }

@@ -10,9 +10,13 @@ export class BackgroundTasks {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Starts `task` without waiting for it. */
+  /** Starts `task` without waiting for it, once the requests already received have been acked. */
   run(label: string, task: () => Promise<void>, onFailure: (correlationId: string) => Promise<unknown>): void {
-    const promise = task()
+    // Started at once, each task's first burst of work (SQLite, SDK request signing) ran before the next
+    // request already waiting on the socket got its ack: with 50 commands at once the last ack waited
+    // behind 49 plans. setImmediate runs after the pending I/O, so acks go first.
+    const promise = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(task)
       .catch(async (err: unknown) => {
         const correlationId = randomBytes(4).toString('hex');
         this.logger.error({ err, task: label, correlationId }, 'background task failed');

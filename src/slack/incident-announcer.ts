@@ -113,6 +113,8 @@ export function createIncidentAnnouncer(deps: AnnouncerDeps): (event: RollbackEv
 
   return async (event) => {
     const rollback = event.rollback;
+    // Database rollbacks have announcements of their own (database-announcer.ts).
+    if (rollback.plan.database) return;
     switch (event.type) {
       case 'started': {
         const a = await announcementOf(rollback);

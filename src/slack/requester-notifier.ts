@@ -10,6 +10,8 @@ export function createRequesterNotifier(deps: Pick<SlackDeps, 'poster' | 'prompt
     const fallback = typeof rollback.meta['responseUrl'] === 'string' ? rollback.meta['responseUrl'] : undefined;
     switch (event.type) {
       case 'finished':
+        // The database announcer tells the requester how a restore ended, with the new endpoint.
+        if (rollback.plan.database) return;
         await deps.poster.postEphemeral(
           rollback.channelId,
           rollback.requestedBy,

@@ -149,6 +149,9 @@ export class SlackPoster {
   private async pump(queue: ChannelQueue): Promise<void> {
     queue.pumping = true;
     try {
+      // One turn of the event loop before the first send, so that what is queued in the same turn folds into one
+      // message: a poll that moves 20 services emits 20 progress events at once, and took two messages, not one.
+      await new Promise((resolve) => setImmediate(resolve));
       for (let job = queue.jobs.shift(); job; job = queue.jobs.shift()) {
         const wait = queue.lastSentAt + this.minIntervalMs - this.clock.now();
         if (wait > 0) await this.clock.sleep(wait);

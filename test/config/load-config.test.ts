@@ -19,7 +19,7 @@ function problemsOf(text: string): string[] {
 describe('config file', () => {
   it('accepts the contract example and fills in the defaults', () => {
     const catalog = parseConfig(SAMPLE_CONFIG_YAML, 'x');
-    expect(catalog.environments['staging']!.tunables).toEqual({ pollSeconds: 5, timeoutMinutes: 15, verifyMinutes: 5, promptExpiryMinutes: 15, concurrency: 10 });
+    expect(catalog.environments['staging']!.tunables).toEqual({ pollSeconds: 5, timeoutMinutes: 15, verifyMinutes: 5, promptExpiryMinutes: 15, concurrency: 10, restoreTimeoutMinutes: 120 });
     expect(catalog.environments['production']!.services['api']).toEqual({
       name: 'api',
       ecsService: 'shieldai-production-api',
@@ -93,5 +93,6 @@ describe('environment variables', () => {
   it('needs the signing secret only in HTTP mode', () => {
     expect(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({ ok: false, problems: [expect.stringContaining('SLACK_SIGNING_SECRET')] });
     expect(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toMatchObject({ ok: true });
+    expect(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1' }, { receivesSlack: false })).toMatchObject({ ok: true });
   });
 });

@@ -187,3 +187,16 @@ it('escapes a reason that tries to ping the channel or a user', async () => {
   const audit = await h.bot.store.listAudit({ limit: 20 });
   expect(JSON.stringify(audit)).toContain('<!channel> ping <@U0BOSS> & <https://evil.example|click>');
 });
+
+it('truncates a 5,000-character reason with control characters in Slack, and keeps it verbatim in the audit log', async () => {
+  h = await startHarness();
+  const reason = `start\u0007\u001b[31m ${'x'.repeat(5000)} end`;
+  await h.command(`staging api ${reason}`);
+  await finished();
+  const started = JSON.stringify(h.slack.calls.find((c) => c.method === 'chat.postMessage' && (c.params as { channel: string }).channel === INCIDENTS)!.params);
+  expect(started).not.toMatch(/\\u0007|\\u001b/);
+  expect(started).toContain(`start[31m ${'x'.repeat(400)}`);
+  expect(started).not.toContain('x'.repeat(600));
+  const requested = (await h.bot.store.listAudit({ limit: 50 })).find((a) => a.action === 'rollback.requested')!;
+  expect((requested.detail as { reason: string }).reason).toBe(reason);
+});

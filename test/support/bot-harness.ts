@@ -7,6 +7,7 @@ import { FakeCloudWatch } from '../fakes/cloudwatch/fake-cloudwatch-server.js';
 import { FakeEcs } from '../fakes/ecs/fake-ecs-server.js';
 import { FakeHealthServer } from '../fakes/health/fake-health-server.js';
 import { FakePagerDuty } from '../fakes/pagerduty/fake-pagerduty.js';
+import { FakeRds } from '../fakes/rds/fake-rds-server.js';
 import type { ServiceSeed } from '../fakes/ecs/fake-ecs-scenarios.js';
 import { FakeSlack, type RecordedCall } from '../fakes/slack/index.js';
 import { SAMPLE_CONFIG_YAML } from './catalog.js';
@@ -33,6 +34,10 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** How the bot reaches PagerDuty: Events API (default), REST with notes, or not configured. */
   pagerduty?: 'events' | 'rest' | 'off';
+  /** Socket Mode: the bot gets the fake's SLACK_APP_TOKEN and no signing secret; drive it through `slack.socketMode`. */
+  socketMode?: boolean;
+  /** Runs the alarm watcher; off by default, since its endless polls keep the auto-advancing clock moving. */
+  watchAlarms?: boolean;
 }
 
 /** A bot wired to fake Slack and fake ECS on a fake clock, driven through signed HTTP requests. */
@@ -41,6 +46,8 @@ export interface Harness {
   slack: FakeSlack;
   ecs: FakeEcs;
   cloudwatch: FakeCloudWatch;
+  /** Holds `shieldai-production-db` and `shieldai-staging-db`, available, with a week of point-in-time backups. */
+  rds: FakeRds;
   /** Serves the sample config's health URL, `/health`, healthy until told otherwise. */
   health: FakeHealthServer;
   pagerduty: FakePagerDuty;
@@ -59,6 +66,8 @@ export interface Harness {
   idle(): Promise<void>;
   /** Stops the bot as a replaced container would be, and starts a new one on the same store and fakes. */
   restart(): Promise<void>;
+  /** Starts another bot on the same store and fakes, as a second replica; the harness stops it too. */
+  startReplica(): Promise<RunningBot>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +86,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const cloudwatch = new FakeCloudWatch({ clock });
   await cloudwatch.start();
   cloudwatch.addMetricAlarm({ name: 'shieldai-production-alb-5xx', namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', state: 'OK' });
+  const rds = new FakeRds({ clock });
+  await rds.start();
+  rds.addInstance({ id: 'shieldai-production-db' });
+  rds.addInstance({ id: 'shieldai-staging-db', multiAZ: false, deletionProtection: false, tags: [{ Key: 'Environment', Value: 'staging' }] });
   const health = new FakeHealthServer({ clock });
   await health.start();
   health.healthy('/health');
@@ -103,7 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const env = {
       SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }),
       SLACK_API_URL: apiUrl,
       PORT: '0',
       ROLLBACK_CONFIG: configPath,
@@ -117,11 +130,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       logDestination,
       aws: {
-        endpoint: { ecs: ecs.url, cloudwatch: cloudwatch.url },
+        endpoint: { ecs: ecs.url, cloudwatch: cloudwatch.url, rds: rds.url },
         credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-key' },
         retryStrategy: instantRetries(5),
       },
+      watchAlarms: options.watchAlarms ?? false,
     });
+  const replicas: RunningBot[] = [];
   let bot = await boot();
   let url = `http://127.0.0.1:${bot.port}/slack/events`;
   const harness: Harness = {
@@ -129,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     ecs,
     cloudwatch,
+    rds,
     health,
     pagerduty,
     clock,
@@ -153,15 +169,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       harness.bot = bot;
       harness.url = url;
     },
+    startReplica: async () => {
+      const replica = await boot();
+      replicas.push(replica);
+      return replica;
+    },
     idle: async () => {
       await bot.runner.idle();
       await bot.settled();
     },
     stop: async () => {
+      for (const replica of replicas) await replica.stop();
       await bot.stop();
       clock.stopAutoAdvance();
       await ecs.stop();
       await cloudwatch.stop();
+      await rds.stop();
       await health.stop();
       await pagerduty.stop();
       await slack.stop();

@@ -83,6 +83,44 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** `deploy_locks`: deploy freezes; primary key (environment, service). */
+export interface DeployLocksTable {
+  environment: string;
+  service: string;
+  locked_by: string;
+  reason: string;
+  since: EpochMs;
+  rollback_id: string | null;
+}
+
+/** `alarm_episodes`: one row per stretch of an alarm in ALARM; unique (region, alarm_name, started_at), one open per alarm. */
+export interface AlarmEpisodesTable {
+  id: string;
+  region: string;
+  alarm_name: string;
+  started_at: EpochMs;
+  /** JSON array of AlarmTarget. */
+  targets: string;
+  /** JSON array of EpisodeAction. */
+  actions: string;
+  announcement_channel: string | null;
+  announcement_ts: string | null;
+  announced_at: EpochMs | null;
+  incident_dedup_key: string | null;
+  /** JSON IncidentRef or null. */
+  incident: string | null;
+  recovered_at: EpochMs | null;
+  incident_resolved_at: EpochMs | null;
+  created_at: EpochMs;
+}
+
+/** `leases`: who does a thing alone (the alarm watcher) until when; primary key name. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: EpochMs;
+}
+
 /** Every table the store knows; later migrations add their tables here too. */
 export interface Database {
   rollbacks: RollbacksTable;
@@ -90,6 +128,9 @@ export interface Database {
   prompts: PromptsTable;
   service_locks: ServiceLocksTable;
   audit_log: AuditLogTable;
+  deploy_locks: DeployLocksTable;
+  alarm_episodes: AlarmEpisodesTable;
+  leases: LeasesTable;
 }
 
 /** The typed query builder over either dialect. */

@@ -13,9 +13,15 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
+import type { DeployLocksPort } from '../../ports/deploy-locks.js';
 import type { RollbackStore } from '../../ports/store.js';
 import type { Database, DialectName, StoreDatabase } from './database.js';
 import { migrateToLatest, type StoreLogger } from './migrate.js';
+import type { LeasesPort } from '../../ports/leases.js';
+import type { AlarmEpisodesPort } from '../../ports/alarm-episodes.js';
+import { SqlAlarmEpisodes } from './sql-alarm-episodes.js';
+import { SqlLeases } from './sql-leases.js';
+import { SqlDeployLocks } from './sql-deploy-locks.js';
 import { SqlRollbackStore } from './sql-rollback-store.js';
 
 /** Where the store keeps its data. */
@@ -51,6 +57,27 @@ export async function openDatabase(options: OpenStoreOptions): Promise<StoreData
 /** Opens the database, runs pending migrations and returns the rollback store over it. */
 export async function openStore(options: OpenStoreOptions): Promise<RollbackStore> {
   return new SqlRollbackStore(await openDatabase(options));
+}
+
+/** Every store adapter the engine uses, over one database; closing `store` closes the database for all of them. */
+export interface StoreAdapters {
+  store: RollbackStore;
+  deployLocks: DeployLocksPort;
+  /** Named leases, so exactly one replica carries each rollback and watches alarms. */
+  leases: LeasesPort;
+  /** Alarm episodes, so no restart or replica announces one twice. */
+  alarmEpisodes: AlarmEpisodesPort;
+}
+
+/** Opens the database once, runs pending migrations and returns each adapter over it. */
+export async function openStoreAdapters(options: OpenStoreOptions): Promise<StoreAdapters> {
+  const database = await openDatabase(options);
+  return {
+    store: new SqlRollbackStore(database),
+    deployLocks: new SqlDeployLocks(database),
+    leases: new SqlLeases(database),
+    alarmEpisodes: new SqlAlarmEpisodes(database),
+  };
 }
 
 function sqliteDialect(dataDir: string): Dialect {

@@ -43,7 +43,8 @@ export function registerPromptActions(app: App, deps: SlackDeps): void {
     );
   });
 
-  app.action<BlockAction>(/^(?!rollback_(confirm|cancel|approve)$).*/, async ({ ack, body }) => {
+  // rollback_offer has its own listener (offer-action.ts).
+  app.action<BlockAction>(/^(?!rollback_(confirm|cancel|approve|offer)$).*/, async ({ ack, body }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const clicked = clickedPrompt(body);

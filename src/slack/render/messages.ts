@@ -1,5 +1,6 @@
 import { USAGE_LINES, type UsageProblem } from '../../domain/command.js';
 import type { RollbackPlan } from '../../domain/plan.js';
+import { plannedAwsCalls } from '../../domain/planned-calls.js';
 import type { ServiceRollbackState } from '../../domain/rollback-state.js';
 import { parseTaskDefinitionArn, shortName } from '../../domain/task-definition.js';
 import type { RollbackRecord, ServiceLockHolder, ServiceRollbackRecord } from '../../ports/store.js';
@@ -32,8 +33,13 @@ export function helpMessage(environments: string[]): SlackMessage {
     '`/rollback production api to 14` roll back to task definition revision 14',
     '`/rollback production api to v1.2.3 bad deploy` roll back to the revision running image tag v1.2.3, with a reason',
     '`/rollback production all --dry-run` show what rolling every service back would do, change nothing',
-    '`/rollback status production` what runs now and what a rollback would go to',
-    '`/rollback history production api` the latest rollbacks',
+    '`/rollback status production` per service: what runs, what a rollback would go to, counts, rollout, alarms, locks',
+    '`/rollback history production api` the latest rollbacks: who, when, from → to, outcome, duration, approver, thread',
+    '`/rollback lock production api migration running` freeze deploys of api (a completed rollback does this itself)',
+    '`/rollback unlock production api` lift the freeze',
+    '`/rollback db production main to 2026-11-22T02:30:00Z bad migration` restore the database into a new instance as it was then (confirmation and a second person’s approval)',
+    '`/rollback db production main snapshots` the recent snapshots and the point-in-time window',
+    '`/rollback snapshot production main before migration 42` take a manual snapshot now',
   ];
   const text = [
     '*rollback-bot* rolls ECS services back to their last good task definition.',
@@ -57,15 +63,7 @@ export function lockedMessage(heldBy: ServiceLockHolder[]): SlackMessage {
 
 /** The plan for a dry run: what would change, and the calls a real run would make. */
 export function dryRunMessage(plan: RollbackPlan): SlackMessage {
-  const calls = plan.services.flatMap((s) => {
-    if (s.action.kind === 'none') return [];
-    const register = s.registerFrom ? [`ecs:RegisterTaskDefinition (from ${shortName(s.current)}, images ${Object.values(s.registerFrom.images).join(', ')})`] : [];
-    const act =
-      s.action.kind === 'stop-deployment'
-        ? `ecs:StopServiceDeployment serviceDeploymentArn=${s.action.serviceDeploymentArn} stopType=ROLLBACK`
-        : `ecs:UpdateService cluster=${plan.cluster} service=${s.ecsService} taskDefinition=${s.target.arn || '<registered>'} forceNewDeployment=true`;
-    return [...register, act];
-  });
+  const calls = plannedAwsCalls(plan);
   const text = [
     `*Dry run* of a rollback in *${escapeMrkdwn(plan.environment)}*: nothing was changed.`,
     planText(plan),
@@ -102,7 +100,7 @@ export function confirmationPrompt(rollback: RollbackRecord, needsSecondApproval
             value: rollback.id,
             confirm: {
               title: plain('Roll back production?'.replace('production', plan.environment), 100),
-              text: { type: 'mrkdwn', text: truncate(`This changes ECS in ${escapeMrkdwn(plan.environment)}: ${escapeMrkdwn(planSummary(plan))}.`, 300) },
+              text: { type: 'mrkdwn', text: truncate(`This changes ${plan.database ? 'RDS (a new instance)' : 'ECS'} in ${escapeMrkdwn(plan.environment)}: ${escapeMrkdwn(planSummary(plan))}.`, 300) },
               confirm: plain('Roll back', 30),
               deny: plain('Not yet', 30),
               style: 'danger',

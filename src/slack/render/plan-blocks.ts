@@ -4,6 +4,7 @@ import type { types } from '@slack/bolt';
 export type KnownBlock = types.KnownBlock;
 import type { RollbackPlan, ServicePlan } from '../../domain/plan.js';
 import { shortName, type TaskDefinitionRef } from '../../domain/task-definition.js';
+import { databasePlanSummary, databasePlanText } from './database-plan.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 /** `family:13` (or "a new revision of family") for a plan's target. */
@@ -35,11 +36,13 @@ export function serviceLine(s: ServicePlan): string {
 
 /** The plan as text lines, for sections and for the notification `text`. */
 export function planText(plan: RollbackPlan): string {
+  if (plan.database) return databasePlanText(plan.database);
   return plan.services.map(serviceLine).join('\n');
 }
 
 /** Short summary for a notification preview: `api 14 → 13`. */
 export function planSummary(plan: RollbackPlan): string {
+  if (plan.database) return databasePlanSummary(plan.database);
   const changes = plan.services.filter((s) => s.action.kind !== 'none');
   const shown = changes.slice(0, 5).map((s) => `${s.service} ${s.current.revision} → ${s.target.arn ? s.target.revision : 'new'}`);
   return changes.length > 5 ? `${shown.join(', ')} and ${changes.length - 5} more` : shown.join(', ');

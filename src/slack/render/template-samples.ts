@@ -1,3 +1,4 @@
+import { DATABASE_TEMPLATE_SAMPLES } from './database-template-samples.js';
 import { escapeUserText } from './mrkdwn.js';
 import type {
   IncidentAnnouncementView,
@@ -118,6 +119,7 @@ const ALARM: Omit<IncidentAnnouncementView, 'services' | 'pagerduty'> = {
     'Threshold Crossed: 2 out of the last 2 datapoints [41.0 (22/11/26 02:58:00), 37.0 (22/11/26 02:57:00)] were greater than the threshold (5.0) (minimum 2 datapoints for OK -&gt; ALARM transition).',
   metric: 'HTTPCode_Target_5XX_Count (Sum, 1 min): 41',
   since: '2026-11-22 02:57 UTC (3 minutes ago)',
+  autoRollbackStarted: false,
 };
 
 function offer(service: string, latestDeployment: string): IncidentAnnouncementView['services'][number] {
@@ -243,7 +245,9 @@ export const TEMPLATE_SAMPLES = {
         offer('worker', 'deployed 12 minutes ago: shieldai-production-worker:13 → shieldai-production-worker:14'),
         offer('web', 'no recent deployment found'),
       ],
+      autoRollbackStarted: true,
       pagerduty: pager('opened'),
     },
   },
+  ...DATABASE_TEMPLATE_SAMPLES,
 } satisfies TemplateSamples;

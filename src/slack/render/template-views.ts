@@ -4,6 +4,8 @@
  * are built by the bot. Templates may therefore print any field as it is.
  */
 
+import type { DatabaseTemplateViews } from './database-template-views.js';
+
 /** One service's change, as every rollback template shows it. */
 export interface ServiceChangeView {
   service: string;
@@ -139,11 +141,13 @@ export interface IncidentAnnouncementView {
     /** The `rollback_offer` button's value for this service. */
     offerValue: string;
   }[];
+  /** True when an auto-rollback already started for a service of this episode (the footer must not promise otherwise). */
+  autoRollbackStarted: boolean;
   pagerduty: PagerView;
 }
 
 /** Each template's name and the view it is rendered with. */
-export interface TemplateViews {
+export interface TemplateViews extends DatabaseTemplateViews {
   'rollback-started': RollbackStartedView;
   'rollback-progress': RollbackProgressView;
   'rollback-complete': RollbackCompleteView;

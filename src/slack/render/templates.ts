@@ -18,6 +18,10 @@ export const TEMPLATE_NAMES = [
   'rollback-complete',
   'rollback-failed',
   'incident-announcement',
+  'restore-started',
+  'restore-progress',
+  'restore-complete',
+  'restore-failed',
 ] as const satisfies readonly TemplateName[];
 
 /** templates/ of the checkout or image (at the same depth from src/ and dist/), whatever the working directory. */
@@ -91,7 +95,7 @@ async function loadOne(dir: string, name: TemplateName, validator: BlockKitValid
 }
 
 /**
- * Reads, compiles and checks the five templates in `dir`: every field they name must exist in the
+ * Reads, compiles and checks the templates in `dir`: every field they name must exist in the
  * view, and every sample view must render to blocks the Block Kit schema accepts. Throws one
  * TemplateError listing every problem of every file.
  */

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { checkBlocks, checkText } from './block-kit.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { decodeParams, flatHeaders, readBody, sendJson } from './http-io.js';
 import { checkResponseUrlBody } from './response-url-checks.js';
+import { FakeSocketMode } from './socket-mode.js';
 import { checkApiParams } from './web-api-spec.js';
 import { Workspace, type BotIdentity, type EphemeralMessage, type SlackMessage } from './workspace.js';
 
@@ -43,6 +45,8 @@ export interface FakeSlackUrls {
 /** Identity and credentials of the fake workspace; every field has a default. */
 export interface FakeSlackOptions extends Partial<BotIdentity> {
   botToken?: string;
+  /** The app-level token (`xapp-…`) that `apps.connections.open` accepts. */
+  appToken?: string;
 }
 
 // Slack lets a response_url be used this many times (within 30 minutes).
@@ -56,8 +60,12 @@ export class FakeSlack {
   readonly violations: Violation[] = [];
   /** The only token the fake accepts. */
   readonly botToken: string;
+  /** The only token `apps.connections.open` accepts. */
+  readonly appToken: string;
   /** Who the bot is in this workspace. */
   readonly identity: BotIdentity;
+  /** Socket Mode: the WebSocket that `apps.connections.open` points to, where tests send envelopes and read acks. */
+  readonly socketMode: FakeSocketMode;
   private readonly workspace: Workspace;
   private readonly faults = new FaultQueue();
   private server: Server | undefined;
@@ -65,7 +73,7 @@ export class FakeSlack {
   private urls: FakeSlackUrls | undefined;
 
   constructor(options: FakeSlackOptions = {}) {
-    const { botToken = 'xoxb-1111111111-2222222222-fakefakefakefakefake', ...identity } = options;
+    const { botToken = 'xoxb-1111111111-2222222222-fakefakefakefakefake', appToken, ...identity } = options;
     this.botToken = botToken;
     this.identity = {
       teamId: 'T0FAKE0001',
@@ -78,6 +86,12 @@ export class FakeSlack {
       ...identity,
     };
     this.workspace = new Workspace(this.identity);
+    this.appToken = appToken ?? `xapp-1-${this.identity.appId}-3333333333333-${'f'.repeat(64)}`;
+    this.socketMode = new FakeSocketMode({
+      appToken: this.appToken,
+      appId: this.identity.appId,
+      onViolation: (problems, params) => void this.violations.push({ method: 'socket_mode', problems, params }),
+    });
   }
 
   /** Listens on 127.0.0.1 on an ephemeral port. */
@@ -85,6 +99,7 @@ export class FakeSlack {
     const server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => sendJson(res, 500, { ok: false, error: String(error) }));
     });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.socketMode.upgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     this.server = server;
@@ -92,12 +107,13 @@ export class FakeSlack {
     return this.urls;
   }
 
-  /** Closes the server once answers in flight are sent, cutting any hanging request. */
+  /** Closes the server once answers in flight are sent, cutting any hanging request; Socket Mode connections are closed first. */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.socketMode.close();
     for (const res of this.hanging) res.socket?.destroy();
     this.hanging.clear();
     server.closeIdleConnections();
@@ -190,8 +206,10 @@ export class FakeSlack {
 
   private handleApi(res: ServerResponse, call: RecordedCall): void {
     const { method, params } = call;
-    if (!this.workspace.implements(method)) return this.answer(res, call, 200, { ok: false, error: 'unknown_method' });
     const bearer = /^Bearer (.+)$/.exec(call.headers.authorization ?? '')?.[1];
+    // Newer than the spec snapshot, and only an app-level token in the header may call it.
+    if (method === 'apps.connections.open') return this.answer(res, call, 200, this.socketMode.open(bearer, this.started.baseUrl));
+    if (!this.workspace.implements(method)) return this.answer(res, call, 200, { ok: false, error: 'unknown_method' });
     if ((bearer ?? params.token) !== this.botToken) return this.answer(res, call, 200, { ok: false, error: 'invalid_auth' });
     const problems = [...checkApiParams(method, params), ...checkText(params.text)];
     if (params.blocks !== undefined) problems.push(...checkBlocks(params.blocks));

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../database.js';
 import { initial } from './0001-initial.js';
+import { deployLocks } from './0002-deploy-locks.js';
+import { alarmWatch } from './0003-alarm-watch.js';
 
 /** One schema change, written once for both dialects; `name` fixes its place in the order. */
 export interface StoreMigration {
@@ -11,4 +13,4 @@ export interface StoreMigration {
 }
 
 /** Every migration, oldest first. Append new ones; never edit or reorder released ones. */
-export const migrations: readonly StoreMigration[] = [initial];
+export const migrations: readonly StoreMigration[] = [initial, deployLocks, alarmWatch];
