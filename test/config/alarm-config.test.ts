@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config/load-config.js';
-import { SAMPLE_CONFIG_YAML } from '../support/catalog.js';
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'rollback.config.yaml');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { loadConfig, parseConfig } from '../../src/config/load-config.js';
+import { configProblems, SAMPLE_CONFIG_YAML } from '../support/catalog.js';
 
 const STAGING_API = 'api: { ecsService: shieldai-staging-api }';
 
@@ -49,7 +39,7 @@ describe('alarm config', () => {
       STAGING_API,
       'api: { ecsService: shieldai-staging-api, autoRollback: { withinMinutes: 5, withinMinutesOfDeploy: 0 } }',
     ).replace('protected: false', 'protected: false\n    alarmPollSeconds: 10\n    alarmPrefixes: [""]');
-    expect(problemsOf(yaml)).toEqual(
+    expect(configProblems(yaml)).toEqual(
       expect.arrayContaining([
         'rollback.config.yaml: environments.staging.services.api.autoRollback.withinMinutes: unknown key',
         expect.stringMatching(/^rollback\.config\.yaml: environments\.staging\.services\.api\.autoRollback\.withinMinutesOfDeploy: /),

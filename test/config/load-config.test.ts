@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env.js';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config/load-config.js';
-import { SAMPLE_CONFIG_YAML } from '../support/catalog.js';
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'rollback.config.yaml');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { loadConfig, parseConfig } from '../../src/config/load-config.js';
+import { configProblems, SAMPLE_CONFIG_YAML } from '../support/catalog.js';
 
 describe('config file', () => {
   it('accepts the contract example and fills in the defaults', () => {
@@ -34,7 +24,7 @@ describe('config file', () => {
   });
 
   it('lists every problem at once, each with its path', () => {
-    const problems = problemsOf(`
+    const problems = configProblems(`
 incidentsChannel: general
 extra: 1
 environments:
@@ -57,8 +47,8 @@ environments:
   });
 
   it('refuses reserved words as names and YAML syntax errors with a line number', () => {
-    expect(problemsOf(SAMPLE_CONFIG_YAML.replace('worker:', 'all:'))).toEqual([expect.stringContaining('environments.production.services.all: name is a reserved word')]);
-    expect(problemsOf('incidentsChannel: [C1\n')[0]).toMatch(/^rollback\.config\.yaml: YAML line \d+/);
+    expect(configProblems(SAMPLE_CONFIG_YAML.replace('worker:', 'all:'))).toEqual([expect.stringContaining('environments.production.services.all: name is a reserved word')]);
+    expect(configProblems('incidentsChannel: [C1\n')[0]).toMatch(/^rollback\.config\.yaml: YAML line \d+/);
   });
 
   it('names a missing file and says how to make one', async () => {

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../support/bot-harness.js';
 
 let h: Harness;
-const seenPrompts = new Set<string>();
-beforeEach(() => seenPrompts.clear());
 afterEach(async () => {
   expect(h.slack.violations).toEqual([]);
   expect(h.ecs.violations).toEqual([]);
@@ -15,14 +13,9 @@ const tdArn = (service: string, rev: number) => `arn:aws:ecs:us-east-1:123456789
 
 /** The next prompt with `actionId` posted in `channel`, as it was posted (later updates do not change it). */
 async function promptIn(channel: string, actionId: string) {
-  const call = await h.waitFor(
-    (c) => c.method === 'chat.postMessage' && JSON.stringify(c.params).includes(actionId) && c.response !== undefined && !seenPrompts.has(String((c.response.body as { ts?: string }).ts)),
-  );
-  const ts = String((call.response?.body as { ts?: string }).ts);
-  seenPrompts.add(ts);
-  const params = call.params as { channel: string; blocks: unknown[] };
-  expect(params.channel).toBe(channel);
-  return { ts, blocks: structuredClone(params.blocks) };
+  const prompt = await h.nextPrompt(actionId);
+  expect(prompt.channel).toBe(channel);
+  return prompt;
 }
 
 async function ephemeralTo(user: string, pattern: RegExp) {

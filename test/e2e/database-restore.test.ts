@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../support/bot-harness.js';
 import { SAMPLE_CONFIG_YAML } from '../support/catalog.js';
 
 let h: Harness;
-const seenPrompts = new Set<string>();
-beforeEach(() => seenPrompts.clear());
 afterEach(async () => {
   expect(h.slack.violations).toEqual([]);
   expect(h.rds.violations).toEqual([]);
@@ -17,14 +15,9 @@ const TARGET = 'shieldai-production-db-rb-202611220300';
 const STAGING_CONFIG = `${SAMPLE_CONFIG_YAML}    databases:\n      main:\n        dbInstanceIdentifier: shieldai-staging-db\npagerduty:\n  urgency: high\n`;
 
 async function promptIn(channel: string, actionId: string) {
-  const call = await h.waitFor(
-    (c) => c.method === 'chat.postMessage' && JSON.stringify(c.params).includes(actionId) && c.response !== undefined && !seenPrompts.has(String((c.response.body as { ts?: string }).ts)),
-  );
-  const ts = String((call.response?.body as { ts?: string }).ts);
-  seenPrompts.add(ts);
-  const params = call.params as { channel: string; blocks: unknown[] };
-  expect(params.channel).toBe(channel);
-  return { ts, blocks: structuredClone(params.blocks) };
+  const prompt = await h.nextPrompt(actionId);
+  expect(prompt.channel).toBe(channel);
+  return prompt;
 }
 
 async function ephemeralTo(user: string, pattern: RegExp): Promise<string> {

@@ -98,15 +98,9 @@ describe('/rollback status', () => {
   });
 });
 
-const clickedPrompts = new Set<string>();
-
 /** Clicks `actionId` on the next prompt not clicked yet. */
 async function click(actionId: string, user: string): Promise<void> {
-  const tsOf = (c: RecordedCall) => String((c.response?.body as { ts?: string } | undefined)?.ts);
-  const call = await h.waitFor((c) => c.method === 'chat.postMessage' && JSON.stringify(c.params).includes(actionId) && c.response !== undefined && !clickedPrompts.has(tsOf(c)));
-  const ts = tsOf(call);
-  clickedPrompts.add(ts);
-  await h.click({ ts, blocks: structuredClone((call.params as { blocks: unknown[] }).blocks) }, actionId, user);
+  await h.click(await h.nextPrompt(actionId), actionId, user);
 }
 
 describe('/rollback history', () => {

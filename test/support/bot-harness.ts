@@ -62,6 +62,8 @@ export interface Harness {
   click(message: { ts: string; blocks?: unknown[] }, actionId: string, user: string, options?: SigningOptions & { channel?: string; value?: string }): Promise<{ status: number; body: string }>;
   /** Waits for a Slack Web API call matching `predicate`. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** The next posted message with a button `actionId` that no earlier call returned, as posted (later updates do not change it). */
+  nextPrompt(actionId: string): Promise<{ channel: string; ts: string; blocks: unknown[] }>;
   /** Waits until the bot has no rollback in flight and everything queued for Slack is sent. */
   idle(): Promise<void>;
   /** Stops the bot as a replaced container would be, and starts a new one on the same store and fakes. */
@@ -139,6 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const replicas: RunningBot[] = [];
   let bot = await boot();
   let url = `http://127.0.0.1:${bot.port}/slack/events`;
+  const prompted = new Set<string>();
   const harness: Harness = {
     bot,
     slack,
@@ -162,6 +165,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ),
       ),
     waitFor: (predicate, timeoutMs = 10_000) => slack.waitFor(predicate, timeoutMs),
+    nextPrompt: async (actionId) => {
+      const tsOf = (c: RecordedCall) => String((c.response?.body as { ts?: string } | undefined)?.ts);
+      const call = await harness.waitFor(
+        (c) => c.method === 'chat.postMessage' && c.response !== undefined && JSON.stringify(c.params).includes(actionId) && !prompted.has(tsOf(c)),
+      );
+      const ts = tsOf(call);
+      prompted.add(ts);
+      const params = call.params as { channel: string; blocks: unknown[] };
+      return { channel: params.channel, ts, blocks: structuredClone(params.blocks) };
+    },
     restart: async () => {
       await bot.stop();
       bot = await boot();

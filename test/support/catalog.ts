@@ -1,4 +1,4 @@
-import { parseConfig } from '../../src/config/load-config.js';
+import { ConfigError, parseConfig } from '../../src/config/load-config.js';
 import type { Catalog } from '../../src/domain/catalog.js';
 
 /** The example of CONTRACT.md with a second production service, as YAML. */
@@ -32,4 +32,15 @@ environments:
 /** The sample config, parsed. */
 export function sampleCatalog(): Catalog {
   return parseConfig(SAMPLE_CONFIG_YAML, 'sample.yaml');
+}
+
+/** What is wrong with a config text, as `parseConfig` reports it for rollback.config.yaml; empty when it is valid. */
+export function configProblems(text: string): string[] {
+  try {
+    parseConfig(text, 'rollback.config.yaml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
 }

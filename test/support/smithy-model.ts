@@ -5,13 +5,16 @@ interface MemberRef {
   traits?: Record<string, unknown>;
 }
 
-interface Shape {
+/** One shape of a Smithy JSON AST model, with the fields the fakes read. */
+export interface Shape {
   type: string;
   members?: Record<string, MemberRef>;
   member?: MemberRef;
   key?: MemberRef;
   value?: MemberRef;
   input?: MemberRef;
+  output?: MemberRef;
+  errors?: MemberRef[];
   traits?: Record<string, unknown>;
 }
 
@@ -25,22 +28,28 @@ export interface SmithyModel {
   checkInput(operation: string, body: unknown): string[];
 }
 
-const INTEGER_TYPES = new Set(['byte', 'short', 'integer', 'long', 'bigInteger']);
-const FLOAT_TYPES = new Set(['float', 'double', 'bigDecimal']);
+/** Smithy's integer shape types. */
+export const INTEGER_TYPES = new Set(['byte', 'short', 'integer', 'long', 'bigInteger']);
+/** Smithy's floating-point shape types. */
+export const FLOAT_TYPES = new Set(['float', 'double', 'bigDecimal']);
 // JSON protocols carry non-finite floats as these strings.
 const FLOAT_SPECIALS = new Set(['NaN', 'Infinity', '-Infinity']);
-const cache = new Map<string, SmithyModel>();
+
+/** A loader that builds something from the shapes of a Smithy JSON AST model file once per path, then hands out the same one. */
+export function perModelFile<T>(build: (shapes: Record<string, Shape>) => T): (path: string) => T {
+  const built = new Map<string, T>();
+  return (path) => {
+    let value = built.get(path);
+    if (!value) {
+      value = build((JSON.parse(readFileSync(path, 'utf8')) as { shapes: Record<string, Shape> }).shapes);
+      built.set(path, value);
+    }
+    return value;
+  };
+}
 
 /** Loads (once per path) a Smithy JSON AST model file. */
-export function loadSmithyModel(path: string): SmithyModel {
-  let model = cache.get(path);
-  if (!model) {
-    const ast = JSON.parse(readFileSync(path, 'utf8')) as { shapes: Record<string, Shape> };
-    model = new ModelChecker(ast.shapes);
-    cache.set(path, model);
-  }
-  return model;
-}
+export const loadSmithyModel = perModelFile<SmithyModel>((shapes) => new ModelChecker(shapes));
 
 class ModelChecker implements SmithyModel {
   private readonly operations = new Map<string, Shape>();

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEcsDeployments } from '../../../src/adapters/aws/ecs-deployments.js';
 import { DeploymentsError, type DeploymentsPort } from '../../../src/ports/deployments.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { ecsClientFor } from '../../fakes/ecs/ecs-test-client.js';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs-server.js';
 
@@ -36,14 +37,7 @@ describe('createEcsDeployments against the fake ECS', () => {
     expect(fake.violations).toEqual([]);
   });
 
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => expect.fail('expected a DeploymentsError'),
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(DeploymentsError);
-        return error as DeploymentsError;
-      },
-    );
+  const failure = (promise: Promise<unknown>) => rejectionOf(promise, DeploymentsError);
 
   describe('describeServices', () => {
     it('splits 25 names into 3 concurrent calls of at most 10, and reports the missing ones', async () => {

@@ -5,6 +5,7 @@ import { DatabasesError, type DatabasesPort } from '../../../src/ports/databases
 import { FakeRds } from '../../fakes/rds/fake-rds-server.js';
 import { rdsClientFor } from '../../fakes/rds/rds-test-client.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 const SOURCE = 'shieldai-production-db';
 const MINUTE = 60_000;
@@ -26,11 +27,7 @@ afterEach(async () => {
   await rds.stop();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<DatabasesError> {
-  const error = await promise.then(() => new Error('resolved'), (e: unknown) => e);
-  expect(error).toBeInstanceOf(DatabasesError);
-  return error as DatabasesError;
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, DatabasesError);
 
 describe('the RDS adapter against a fake RDS speaking awsQuery', () => {
   it('describes an instance with every setting a restore copies, and answers null for one RDS does not have', async () => {

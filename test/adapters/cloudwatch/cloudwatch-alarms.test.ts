@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCloudWatchAlarms } from '../../../src/adapters/aws/cloudwatch-alarms.js';
 import { AlarmsError, type AlarmsPort, type MetricQuery } from '../../../src/ports/alarms.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { cloudWatchClientFor } from '../../fakes/cloudwatch/cloudwatch-test-client.js';
 import { FakeCloudWatch } from '../../fakes/cloudwatch/fake-cloudwatch-server.js';
 
@@ -42,14 +43,7 @@ describe('createCloudWatchAlarms against the fake CloudWatch', () => {
     expect(fake.violations).toEqual([]);
   });
 
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => expect.fail('expected an AlarmsError'),
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(AlarmsError);
-        return error as AlarmsError;
-      },
-    );
+  const failure = (promise: Promise<unknown>) => rejectionOf(promise, AlarmsError);
   const addAlarm = (name: string, region?: string) => fake.addMetricAlarm({ name, namespace: ELB, metricName: '5xx', region });
 
   describe('describeAlarms', () => {

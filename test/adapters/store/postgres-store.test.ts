@@ -1,47 +1,13 @@
 import { migrations } from '../../../src/adapters/store/migrations/index.js';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/adapters/store/open-store.js';
 import { aRollback, someServices, T0 } from './fixtures.js';
-import { useStores, type StoreHarness } from './harness.js';
+import { describeOnPostgres, useStores } from './harness.js';
 import { describeLocksContract } from './locks-contract.js';
 import { describeRecordsContract } from './records-contract.js';
 
-const url = process.env.TEST_DATABASE_URL;
-
-// Every database this file opens is a schema of its own, named after this run, dropped at the end,
-// so parallel runs against one PostgreSQL never see each other's rows.
-const run = `rb_test_${randomBytes(4).toString('hex')}`;
-const schemas: string[] = [];
-let admin: pg.Pool | undefined;
-
-const postgres: StoreHarness = {
-  async freshOptions() {
-    if (!admin || !url) throw new Error('TEST_DATABASE_URL is not set');
-    const schema = `${run}_${schemas.length + 1}`;
-    schemas.push(schema);
-    await admin.query(`create schema ${schema}`);
-    const databaseUrl = new URL(url);
-    databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
-    return { databaseUrl: databaseUrl.toString(), dataDir: '/nonexistent' };
-  },
-};
-
-if (!url) {
-  describe('PostgreSQL store', () => {
-    it.skip('skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run the store contract on PostgreSQL', () => {});
-  });
-} else {
-  beforeAll(() => {
-    admin = new pg.Pool({ connectionString: url, max: 2 });
-  });
-  afterAll(async () => {
-    for (const schema of schemas) await admin?.query(`drop schema if exists ${schema} cascade`);
-    await admin?.end();
-  });
-
+describeOnPostgres('PostgreSQL store', 'rb_test', (postgres) => {
   describeRecordsContract('PostgreSQL', postgres);
   describeLocksContract('PostgreSQL', postgres);
 
@@ -78,4 +44,4 @@ if (!url) {
       await expect(openStore({ databaseUrl: 'mysql://localhost/x', dataDir: '/nonexistent' })).rejects.toThrow(/postgres:\/\//);
     });
   });
-}
+});

@@ -1,27 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, SQLITE_FILE_NAME } from '../../../src/adapters/store/open-store.js';
 import { aRollback, someServices, T0 } from './fixtures.js';
-import { useStores, type StoreHarness } from './harness.js';
+import { sqliteHarness, useStores } from './harness.js';
 import { describeLocksContract } from './locks-contract.js';
 import { describeRecordsContract } from './records-contract.js';
 
-let root = '';
-let databases = 0;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rollback-bot-store-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const sqlite: StoreHarness = {
-  freshOptions: async () => ({ dataDir: join(root, `db-${++databases}`) }),
-};
+const sqlite = sqliteHarness('rollback-bot-store');
 
 describeRecordsContract('SQLite', sqlite);
 describeLocksContract('SQLite', sqlite);
@@ -30,7 +17,7 @@ describe('SQLite: the file', () => {
   const { open } = useStores(sqlite);
 
   it('creates a missing data directory and keeps the database in WAL mode there', async () => {
-    const dataDir = join(root, 'nested', 'does', 'not', 'exist');
+    const dataDir = sqlite.path('nested', 'does', 'not', 'exist');
     const { db } = await open({ dataDir });
     expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
     const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
@@ -40,7 +27,7 @@ describe('SQLite: the file', () => {
   });
 
   it("is opened by openStore, and a second store on the same file sees the first one's locks", async () => {
-    const dataDir = join(root, 'shared');
+    const dataDir = sqlite.path('shared');
     const writer = await openStore({ dataDir });
     const reader = await openStore({ dataDir });
     try {

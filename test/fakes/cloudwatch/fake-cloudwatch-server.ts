@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../src/ports/clock.js';
 import { loadSmithyModel, type SmithyModel } from '../../support/smithy-model.js';
+import { sendAwsJson, sendUnknownOperation } from '../aws-json.js';
+import { LocalHttpServer } from '../local-http-server.js';
+import { readBody } from '../slack/http-io.js';
 import { alarmJson, OPERATIONS, withResultStatus } from './fake-cloudwatch-api.js';
 import {
   CloudWatchApiError,
@@ -87,9 +88,10 @@ const REASONS: Record<StateValue, string> = {
 
 /**
  * CloudWatch over HTTP on 127.0.0.1, speaking awsJson1_0 with awsQueryCompatible errors (what the installed SDK sends):
- * every request is checked against the Smithy model and recorded; alarm states follow the clock.
+ * every request is checked against the Smithy model and recorded; alarm states follow the clock. Its `url` is the
+ * endpoint to give the SDK (or AWS_ENDPOINT_URL_CLOUDWATCH).
  */
-export class FakeCloudWatch {
+export class FakeCloudWatch extends LocalHttpServer {
   readonly state: FakeCloudWatchState;
   readonly region: string;
   readonly requests: RecordedRequest[] = [];
@@ -99,41 +101,14 @@ export class FakeCloudWatch {
   private readonly pageSize: number;
   private readonly model: SmithyModel;
   private readonly faults = new Map<string, Fault[]>();
-  private server: Server | null = null;
-  private address = '';
 
   constructor(options: FakeCloudWatchOptions) {
+    super('the fake CloudWatch');
     this.state = new FakeCloudWatchState(options.clock);
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.pageSize = options.pageSize ?? 3;
     this.model = loadSmithyModel(options.modelPath ?? DEFAULT_MODEL);
-  }
-
-  /** The endpoint to give the SDK (or AWS_ENDPOINT_URL_CLOUDWATCH). */
-  get url(): string {
-    if (!this.address) throw new Error('the fake CloudWatch is not started');
-    return this.address;
-  }
-
-  /** Listens on an ephemeral port of 127.0.0.1; resolves to the URL. */
-  async start(): Promise<string> {
-    // A request whose client went away mid-body has nobody left to answer.
-    const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.address;
-  }
-
-  /** Closes the server, cutting any request left hanging. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
   }
 
   /** Creates a metric alarm, stamped with the clock's time. */
@@ -195,10 +170,8 @@ export class FakeCloudWatch {
     return this.requests.filter((r) => r.operation === operation);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await readBody(req);
     const contentType = req.headers['content-type'] ?? '';
     const target = req.headers['x-amz-target'];
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '');
@@ -224,7 +197,7 @@ export class FakeCloudWatch {
     }
     if (!this.model.operationNames().includes(operation)) {
       this.violations.push(`${target}: not a CloudWatch operation`);
-      return unknownOperation(res);
+      return sendUnknownOperation(res, JSON_TYPE);
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       this.violations.push(`${operation}: the body is not a JSON object`);
@@ -247,7 +220,7 @@ export class FakeCloudWatch {
     try {
       const ctx = { state: this.state, region, accountId: this.accountId, now: this.state.clock.now(), pageSize: this.pageSize };
       const result = handler(ctx, body as Record<string, unknown>);
-      send(res, 200, {}, fault ? withResultStatus(result, fault.resultStatus) : result);
+      sendAwsJson(res, JSON_TYPE, 200, {}, fault ? withResultStatus(result, fault.resultStatus) : result);
     } catch (error) {
       if (error instanceof CloudWatchApiError) return sendError(res, error);
       this.violations.push(error instanceof NotModelled ? error.message : `${operation}: the fake CloudWatch crashed: ${String(error)}`);
@@ -262,27 +235,6 @@ function faultError(fault: Exclude<Fault, 'hang' | { resultStatus: unknown }>): 
   return new CloudWatchApiError(fault.type ?? `com.amazonaws.cloudwatch#${fault.code}`, fault.code, fault.message, fault.status);
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': JSON_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-}
-
 function sendError(res: ServerResponse, error: CloudWatchApiError): void {
-  send(res, error.status, { 'x-amzn-query-error': `${error.queryCode};${error.fault}` }, { __type: error.type, message: error.message });
-}
-
-// What AWS's front end answers for an X-Amz-Target it does not route.
-function unknownOperation(res: ServerResponse): void {
-  send(
-    res,
-    400,
-    { 'x-amzn-errortype': 'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.coral.service/' },
-    { __type: 'com.amazon.coral.service#UnknownOperationException' },
-  );
+  sendAwsJson(res, JSON_TYPE, error.status, { 'x-amzn-query-error': `${error.queryCode};${error.fault}` }, { __type: error.type, message: error.message });
 }

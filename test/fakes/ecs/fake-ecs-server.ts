@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../src/ports/clock.js';
 import { loadSmithyModel, type SmithyModel } from '../../support/smithy-model.js';
+import { sendAwsJson, sendUnknownOperation } from '../aws-json.js';
+import { LocalHttpServer } from '../local-http-server.js';
+import { readBody } from '../slack/http-io.js';
 import { OPERATIONS, serviceDeploymentJson, serviceJson } from './fake-ecs-api.js';
 import { EcsApiError } from './fake-ecs-errors.js';
 import type { RolloutBehaviour } from './fake-ecs-rollout.js';
@@ -41,9 +42,10 @@ const DEFAULT_MODEL = fileURLToPath(new URL('../../../../shared/specs/aws/ecs-20
 
 /**
  * ECS over HTTP on 127.0.0.1, speaking awsJson1_1 to the real AWS SDK: every request is checked against the
- * Smithy model and recorded, and services roll out, fail and roll back as the clock moves.
+ * Smithy model and recorded, and services roll out, fail and roll back as the clock moves. Its `url` is the endpoint to
+ * give the SDK (or AWS_ENDPOINT_URL_ECS).
  */
-export class FakeEcs {
+export class FakeEcs extends LocalHttpServer {
   readonly state: FakeEcsState;
   readonly region: string;
   readonly requests: RecordedRequest[] = [];
@@ -52,39 +54,12 @@ export class FakeEcs {
   private readonly model: SmithyModel;
   private readonly faults = new Map<string, Fault[]>();
   private readonly disabled = new Set<string>();
-  private server: Server | null = null;
-  private address = '';
 
   constructor(options: FakeEcsOptions) {
+    super('the fake ECS');
     this.state = new FakeEcsState(options.clock, options.accountId ?? '123456789012');
     this.region = options.region ?? 'us-east-1';
     this.model = loadSmithyModel(options.modelPath ?? DEFAULT_MODEL);
-  }
-
-  /** The endpoint to give the SDK (or AWS_ENDPOINT_URL_ECS). */
-  get url(): string {
-    if (!this.address) throw new Error('the fake ECS is not started');
-    return this.address;
-  }
-
-  /** Listens on an ephemeral port of 127.0.0.1; resolves to the URL. */
-  async start(): Promise<string> {
-    // A request whose client went away mid-body has nobody left to answer.
-    const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.address;
-  }
-
-  /** Closes the server, cutting any request left hanging. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
   }
 
   /** Creates a service (and its cluster) with a history of deployments; see ServiceSeed. */
@@ -151,10 +126,8 @@ export class FakeEcs {
     return this.requests.filter((r) => !this.model.isReadOnly(r.operation));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await readBody(req);
     const target = req.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? this.region;
@@ -168,7 +141,7 @@ export class FakeEcs {
 
     const known = this.model.operationNames().includes(operation);
     if (!known) this.violations.push(`${String(target ?? '(no X-Amz-Target)')}: not an ECS operation`);
-    if (!known || this.disabled.has(operation)) return unknownOperation(res);
+    if (!known || this.disabled.has(operation)) return sendUnknownOperation(res, JSON_TYPE);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return sendError(res, new EcsApiError('SerializationException', 'Request body is not a JSON object.'));
     }
@@ -188,7 +161,7 @@ export class FakeEcs {
     }
     try {
       const result = handler({ state: this.state, region, now: this.state.clock.now() }, body as Record<string, unknown>);
-      send(res, 200, {}, result);
+      sendAwsJson(res, JSON_TYPE, 200, {}, result);
     } catch (error) {
       if (error instanceof EcsApiError) return sendError(res, error);
       this.violations.push(`${operation}: the fake ECS crashed: ${String(error)}`);
@@ -203,27 +176,6 @@ function faultError(fault: Exclude<Fault, 'hang'>): EcsApiError {
   return new EcsApiError(fault.type, fault.message, fault.status);
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': JSON_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-}
-
 function sendError(res: ServerResponse, error: EcsApiError): void {
-  send(res, error.status, { 'x-amzn-errortype': error.type }, { __type: error.type, message: error.message });
-}
-
-// What AWS's front end answers for an X-Amz-Target it does not route.
-function unknownOperation(res: ServerResponse): void {
-  send(
-    res,
-    400,
-    { 'x-amzn-errortype': 'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.coral.service/' },
-    { __type: 'com.amazon.coral.service#UnknownOperationException' },
-  );
+  sendAwsJson(res, JSON_TYPE, error.status, { 'x-amzn-errortype': error.type }, { __type: error.type, message: error.message });
 }

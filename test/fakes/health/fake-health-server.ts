@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../../src/ports/clock.js';
+import { LocalHttpServer } from '../local-http-server.js';
 
 /**
  * How a path answers. `delayMs` is real time (the probe measures real latency); `bodyBytes` streams a body of that
@@ -27,48 +27,23 @@ const CHUNK = Buffer.alloc(16 * 1024, 'x');
 
 /**
  * A service's HTTP endpoints on 127.0.0.1, for health probes: each path answers as the test says, now or from a
- * clock time on, and every request is logged. Paths nobody configured answer 404.
+ * clock time on, and every request is logged. Paths nobody configured answer 404. Its `url` is the base URL, e.g.
+ * http://127.0.0.1:41234.
  */
-export class FakeHealthServer {
+export class FakeHealthServer extends LocalHttpServer {
   readonly requests: HealthRequest[] = [];
   private readonly timelines = new Map<string, { at: number; behaviour: HealthBehaviour }[]>();
   private readonly clock: Clock | undefined;
-  private server: Server | null = null;
-  private address = '';
 
   /** `clock` stamps the request log and drives `schedule`. */
   constructor(options: { clock?: Clock } = {}) {
+    super('the fake health server');
     this.clock = options.clock;
-  }
-
-  /** The base URL, e.g. http://127.0.0.1:41234. */
-  get url(): string {
-    if (!this.address) throw new Error('the fake health server is not started');
-    return this.address;
   }
 
   /** The full URL of a path. */
   urlFor(path: string): string {
     return `${this.url}${path}`;
-  }
-
-  /** Listens on an ephemeral port of 127.0.0.1; resolves to the base URL. */
-  async start(): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.address;
-  }
-
-  /** Closes the server, cutting hung and streaming answers. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
   }
 
   /** From now on the path answers this way (replacing anything scheduled). */
@@ -119,7 +94,7 @@ export class FakeHealthServer {
       .at(-1)?.behaviour;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for await (const _ of req); // a probe sends no body; draining keeps the connection usable if one does
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const request: HealthRequest = {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHttpServer } from '../local-http-server.js';
 import { flatHeaders, readBody, sendJson } from '../slack/http-io.js';
 import { IncidentBook, restError, type Answer, type FakeIncident } from './incident-book.js';
 import { checkEvent, checkRestRequest, preparePagerDutySpecs, type RestOperation } from './pagerduty-specs.js';
@@ -44,8 +44,11 @@ const REST_ROUTES: { method: string; pattern: RegExp; operation: RestOperation }
   { method: 'PUT', pattern: /^\/incidents\/([^/]+)$/, operation: 'updateIncident' },
 ];
 
-/** One local HTTP server standing in for PagerDuty's Events API v2 and REST API, checking each request against their specs. */
-export class FakePagerDuty {
+/**
+ * One local HTTP server standing in for PagerDuty's Events API v2 and REST API, checking each request against their specs.
+ * Its `url` is the base URL for both `PAGERDUTY_API_URL` and `PAGERDUTY_EVENTS_URL`.
+ */
+export class FakePagerDuty extends LocalHttpServer {
   /** Every request received, in order of arrival. */
   readonly requests: RecordedRequest[] = [];
   /** Events the Events API accepted, as sent. */
@@ -55,48 +58,30 @@ export class FakePagerDuty {
   private readonly book = new IncidentBook(() => this.url);
   private readonly faults: Fault[] = [];
   private readonly waiters = new Set<() => void>();
-  private server: Server | undefined;
-  private port = 0;
+
+  constructor() {
+    super('FakePagerDuty', (res, error) => sendJson(res, 500, { error: { message: String(error), code: 0 } }));
+  }
 
   /** Incidents opened through either API, with their notes and status. */
   get incidents(): readonly FakeIncident[] {
     return this.book.incidents;
   }
 
-  /** `http://127.0.0.1:PORT`: the base URL for both `PAGERDUTY_API_URL` and `PAGERDUTY_EVENTS_URL`. */
-  get url(): string {
-    if (!this.server) throw new Error('FakePagerDuty is not started');
-    return `http://127.0.0.1:${this.port}`;
-  }
-
   /** Listens on 127.0.0.1 on an ephemeral port; resolves with the base URL. */
-  async start(): Promise<string> {
+  override start(): Promise<string> {
     preparePagerDutySpecs();
-    const server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => sendJson(res, 500, { error: { message: String(error), code: 0 } }));
-    });
-    this.server = server;
-    await this.listen();
-    return this.url;
-  }
-
-  /** Closes the server, cutting any hanging request. */
-  stop(): Promise<void> {
-    return this.refuseConnections();
+    return super.start();
   }
 
   /** Stops listening, so new connections are refused (ECONNREFUSED) until `acceptConnections`; open ones are cut. */
-  async refuseConnections(): Promise<void> {
-    const server = this.server;
-    if (!server?.listening) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  refuseConnections(): Promise<void> {
+    return this.stop();
   }
 
   /** Listens again on the same port after `refuseConnections`. */
   async acceptConnections(): Promise<void> {
-    if (!this.server?.listening) await this.listen();
+    if (!this.listening) await super.start();
   }
 
   /** Makes the next `times` requests, to either API, fail with `fault`. */
@@ -137,18 +122,11 @@ export class FakePagerDuty {
     });
   }
 
-  private async listen(): Promise<void> {
-    const server = this.server;
-    if (!server) throw new Error('FakePagerDuty is not started');
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-  }
-
   private changed(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const method = req.method ?? 'GET';
     const text = await readBody(req);
@@ -219,7 +197,7 @@ export class FakePagerDuty {
       case 'hang':
         // The socket closing with no answer while the fake still listens is the client giving up: proof it aborted.
         req.socket.once('close', () => {
-          if (request.response || !this.server?.listening) return;
+          if (request.response || !this.listening) return;
           request.abandoned = true;
           this.changed();
         });

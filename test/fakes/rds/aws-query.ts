@@ -1,33 +1,7 @@
-import { readFileSync } from 'node:fs';
-
-interface MemberRef {
-  target: string;
-  traits?: Record<string, unknown>;
-}
-
-interface Shape {
-  type: string;
-  members?: Record<string, MemberRef>;
-  member?: MemberRef;
-  input?: MemberRef;
-  output?: MemberRef;
-  errors?: MemberRef[];
-  traits?: Record<string, unknown>;
-}
-
-const INTEGER_TYPES = new Set(['byte', 'short', 'integer', 'long', 'bigInteger']);
-const FLOAT_TYPES = new Set(['float', 'double', 'bigDecimal']);
-const cache = new Map<string, AwsQueryCodec>();
+import { FLOAT_TYPES, INTEGER_TYPES, perModelFile, type Shape } from '../../support/smithy-model.js';
 
 /** Loads (once per path) the awsQuery codec of a Smithy JSON AST model. */
-export function loadAwsQueryCodec(path: string): AwsQueryCodec {
-  let codec = cache.get(path);
-  if (!codec) {
-    codec = new AwsQueryCodec((JSON.parse(readFileSync(path, 'utf8')) as { shapes: Record<string, Shape> }).shapes);
-    cache.set(path, codec);
-  }
-  return codec;
-}
+export const loadAwsQueryCodec = perModelFile((shapes) => new AwsQueryCodec(shapes));
 
 /**
  * The awsQuery protocol as AWS's model defines it, for a fake service: form fields (`Tags.Tag.1.Key=…`,

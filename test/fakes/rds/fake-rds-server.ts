@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../src/ports/clock.js';
 import { loadSmithyModel, type SmithyModel } from '../../support/smithy-model.js';
+import { LocalHttpServer } from '../local-http-server.js';
+import { readBody } from '../slack/http-io.js';
 import { loadAwsQueryCodec, type AwsQueryCodec } from './aws-query.js';
 import { instanceXml, OPERATIONS, RdsApiError, snapshotXml } from './fake-rds-api.js';
 import { FakeRdsState, type FakeInstance, type FakeSnapshot, type InstanceSeed, type RdsBehaviour } from './fake-rds-state.js';
@@ -37,8 +38,9 @@ const DEFAULT_MODEL = fileURLToPath(new URL('../../../../shared/specs/aws/rds-20
  * RDS over HTTP on 127.0.0.1, speaking awsQuery to the real AWS SDK (form-encoded `Action=…&Version=2014-10-31`,
  * XML answers, `<ErrorResponse>` errors): every request is decoded with the model's types, checked against its
  * input shape and recorded; snapshots and restores move from `creating` through `backing-up` to `available` as the clock moves.
+ * Its `url` is the endpoint to give the SDK (or AWS_ENDPOINT_URL_RDS).
  */
-export class FakeRds {
+export class FakeRds extends LocalHttpServer {
   readonly state: FakeRdsState;
   readonly requests: RdsRequest[] = [];
   /** Requests that broke the model or reached an operation the fake lacks; a passing suite leaves this empty. */
@@ -46,38 +48,12 @@ export class FakeRds {
   private readonly model: SmithyModel;
   private readonly codec: AwsQueryCodec;
   private readonly faults = new Map<string, RdsFault[]>();
-  private server: Server | null = null;
-  private address = '';
 
   constructor(options: FakeRdsOptions) {
+    super('the fake RDS');
     this.state = new FakeRdsState(options.clock, options.region ?? 'us-east-1', options.accountId ?? '123456789012');
     this.model = loadSmithyModel(options.modelPath ?? DEFAULT_MODEL);
     this.codec = loadAwsQueryCodec(options.modelPath ?? DEFAULT_MODEL);
-  }
-
-  /** The endpoint to give the SDK (or AWS_ENDPOINT_URL_RDS). */
-  get url(): string {
-    if (!this.address) throw new Error('the fake RDS is not started');
-    return this.address;
-  }
-
-  /** Listens on an ephemeral port of 127.0.0.1; resolves to the URL. */
-  async start(): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.address;
-  }
-
-  /** Closes the server, cutting any request left open. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
   }
 
   /** Adds a DB instance; unset settings get production-like values (Multi-AZ, gp3, own subnet, security and parameter groups, tags). */
@@ -122,10 +98,8 @@ export class FakeRds {
     return this.requests.filter((r) => !r.operation.startsWith('Describe'));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req));
     const operation = form.get('Action') ?? '';
     const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? this.state.region;
     const requestId = randomUUID();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEMPLATE_SAMPLES } from '../../../src/slack/render/template-samples.js';
 import { loadTemplates, TemplateError } from '../../../src/slack/render/templates.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { templatesDir, templatesWith } from './support.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -13,12 +14,7 @@ afterEach(async () => {
 async function loadWith(changes: Record<string, string | null>): Promise<TemplateError> {
   const { dir, remove } = await templatesWith(changes);
   cleanups.push(remove);
-  const error = await loadTemplates(dir).then(
-    () => new Error('loadTemplates accepted broken templates'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TemplateError);
-  return error as TemplateError;
+  return rejectionOf(loadTemplates(dir), TemplateError);
 }
 
 async function shipped(name: string): Promise<string> {
