@@ -10,6 +10,10 @@ const name = z
     message: `is a reserved word (${RESERVED_WORDS.join(', ')})`,
   });
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0ALICE');
+/** Who may request: a Slack user, or a command-line actor (`cli:<name>`, the CLI's --actor or $USER). */
+const requesterId = z
+  .string()
+  .regex(/^(?:[UW][A-Z0-9]{2,}|cli:[A-Za-z0-9._@-]{1,64})$/, 'must be a Slack user ID such as U0ALICE, or cli:<name> for the command line');
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0INCIDENTS');
 const awsName = z.string().min(1).max(255).regex(/^[A-Za-z0-9_.:/-]+$/, 'must be an AWS resource name');
 
@@ -69,7 +73,7 @@ const environmentSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
   cluster: awsName,
   protected: z.boolean().default(false),
-  requesters: z.array(slackUserId).optional(),
+  requesters: z.array(requesterId).optional(),
   approvers: z.array(slackUserId).optional(),
   ...z.object(tunables).partial().shape,
   /** Alarms whose names start with one of these are watched too (see README: alarm announcements). */

@@ -1,4 +1,5 @@
 import { findEnvironment, type Catalog, type EnvironmentSpec } from './catalog.js';
+import { decodeSlackEntities, didYouMean, display, isOption, normalizeOption, tokenize } from './command-words.js';
 
 /** What `to …` asked for. */
 export type RollbackTarget = { kind: 'revision'; revision: number } | { kind: 'image-tag'; tag: string };
@@ -268,52 +269,6 @@ function servicesHint(environment: EnvironmentSpec): string {
 
 function databasesHint(databases: string[], usage: string): string {
   return databases.length > 0 ? `Databases: ${databases.join(', ')}.` : `No databases are configured there. Usage: \`${usage}\``;
-}
-
-/** Slack encodes `&`, `<` and `>` in command text; the audit log keeps what the person typed. */
-export function decodeSlackEntities(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-function tokenize(text: string): string[] {
-  return text.split(/\s+/u).filter((w) => w.length > 0);
-}
-
-/** Phones and macOS turn `--` into an em or en dash; people mean the option all the same. */
-function normalizeOption(word: string): string {
-  return word.replace(/^(?:—|–|-{1,2})/u, '--').toLowerCase();
-}
-
-function isOption(word: string): boolean {
-  return /^(?:--|—|–)\S/u.test(word);
-}
-
-/** A short, printable excerpt of user text for an error answer. */
-function display(word: string): string {
-  const printable = word.replace(/[\p{Cc}\p{Cf}`]/gu, '');
-  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
-}
-
-function didYouMean(word: string, choices: string[]): string {
-  let best: { choice: string; distance: number } | null = null;
-  for (const choice of choices) {
-    const distance = editDistance(word, choice);
-    if (distance <= Math.max(1, Math.floor(choice.length / 3)) && (!best || distance < best.distance)) best = { choice, distance };
-  }
-  return best ? ` Did you mean \`${best.choice}\`?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
 }
 
 function ok(command: Command): ParseResult {

@@ -126,7 +126,11 @@ export class ServiceWatcher {
         detail: `ECS is now deploying ${label(primary.taskDefinitionArn)} instead of ${label(watch.target)}.${reason}`,
       });
     }
-    if (ours && ours === primary && isStable(snapshot, ours)) return this.finish(watch.ecsService, { state: 'succeeded' });
+    if (ours && ours === primary && isStable(snapshot, ours)) {
+      // The thread's last word on a service must be where it ended, not the rollout it was in.
+      this.onProgress(toProgress(watch, snapshot, ours));
+      return this.finish(watch.ecsService, { state: 'succeeded' });
+    }
     if (this.checkTimeout(watch, ours ?? null)) return;
     const progress = toProgress(watch, snapshot, ours ?? primary);
     const fingerprint = JSON.stringify(progress);

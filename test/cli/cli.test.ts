@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCli, spawnCli } from '../support/cli-harness.js';
 import { startHarness, type Harness } from '../support/bot-harness.js';
 
-// The sample environments, but production without a `requesters` list: a CLI actor (`cli:<name>`) is
-// never a Slack user, so an environment that names its requesters refuses the command line.
+// The sample environments, with production's requesters naming the command-line actors allowed there.
 const CLI_CONFIG = `
 incidentsChannel: C0INCIDENTS
 pagerduty:
@@ -13,6 +12,7 @@ environments:
     region: us-east-1
     cluster: shieldai-production
     protected: true
+    requesters: [U0ALICE, cli:alice, cli:ci-bot]
     approvers: [U0CAROL]
     services:
       api:
@@ -107,6 +107,14 @@ describe('rollback-bot rollback', () => {
     expect(run.stdout).toContain('ROLLBACK COMPLETE: production');
     expect(await auditOf('production')).toEqual(expect.arrayContaining(['cli:alice rollback.requested:ok', 'cli:alice rollback.confirmed:ok', 'cli:alice ecs.update-service:ok']));
     expect((await h.bot.store.listRecentRollbacks({ limit: 1 }))[0]).toMatchObject({ state: 'succeeded', confirmedBy: 'cli:alice' });
+  });
+
+  it('refuses a command-line actor that the environment does not list among its requesters; exit 1', async () => {
+    h = await startHarness({ config: CLI_CONFIG });
+    const run = await runCli(h, ['rollback', 'production', 'api', '--yes', '--reason', '5xx', '--actor', 'mallory']);
+    expect(run.code).toBe(1);
+    expect(run.stderr + run.stdout).toContain('may start rollbacks in production');
+    expect(h.ecs.mutatingRequests()).toEqual([]);
   });
 
   it('exits 1 when a service fails, and freezes nothing', async () => {

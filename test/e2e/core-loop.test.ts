@@ -82,9 +82,9 @@ describe('the core loop through Slack and ECS', () => {
     expect(textOf((await h.waitFor((c) => c.method === 'chat.update'))!)).toContain('waiting for a second person');
 
     await h.click(approval, 'rollback_approve', 'U0ALICE');
-    expect(await ephemeralTo('U0ALICE', /cannot approve your own/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /cannot approve your own/);
     await h.click(approval, 'rollback_approve', 'U0BOB');
-    expect(await ephemeralTo('U0BOB', /Only <@U0CAROL> may approve/)).toBeTruthy();
+    await ephemeralTo('U0BOB', /Only <@U0CAROL> may approve/);
     expect(h.ecs.mutatingRequests()).toEqual([]);
 
     await h.click(approval, 'rollback_approve', 'U0CAROL');
@@ -114,11 +114,11 @@ describe('the core loop through Slack and ECS', () => {
     await h.command('production api');
     const prompt = await promptIn('C0OPS', 'rollback_confirm');
     await h.click(prompt, 'rollback_confirm', 'U0BOB');
-    expect(await ephemeralTo('U0BOB', /Only <@U0ALICE>, who asked/)).toBeTruthy();
+    await ephemeralTo('U0BOB', /Only <@U0ALICE>, who asked/);
     await h.click(prompt, 'rollback_cancel', 'U0ALICE');
     await h.waitFor((c) => c.method === 'chat.update' && textOf(c).includes('Cancelled by <@U0ALICE>'));
     await h.click(prompt, 'rollback_confirm', 'U0ALICE');
-    expect(await ephemeralTo('U0ALICE', /was cancelled/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /was cancelled/);
     await h.idle();
     expect(h.ecs.mutatingRequests()).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe('the core loop through Slack and ECS', () => {
     const prompt = await promptIn('C0OPS', 'rollback_confirm');
     h.clock.advance(16 * 60_000);
     await h.click(prompt, 'rollback_confirm', 'U0ALICE');
-    expect(await ephemeralTo('U0ALICE', /expired/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /expired/);
     await h.idle();
     expect(h.ecs.mutatingRequests()).toEqual([]);
     expect((await h.bot.store.listRecentRollbacks({ limit: 1 }))[0]!.state).toBe('expired');
@@ -142,9 +142,9 @@ describe('the core loop through Slack and ECS', () => {
     await h.command('production api');
     const prompt = await promptIn('C0OPS', 'rollback_confirm');
     await h.click(prompt, 'rollback_confirm', 'U0ALICE', { value: 'rb-202611220300-abcdef' });
-    expect(await ephemeralTo('U0ALICE', /does not belong to any rollback/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /does not belong to any rollback/);
     await h.click(prompt, 'rollback_confirm', 'U0ALICE', { value: '<!channel> drop table' });
-    expect(await ephemeralTo('U0ALICE', /does not name a rollback/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /does not name a rollback/);
     await h.idle();
     expect(h.ecs.mutatingRequests()).toEqual([]);
   });
@@ -166,9 +166,9 @@ describe('the core loop through Slack and ECS', () => {
     await h.command('production api');
     await promptIn('C0OPS', 'rollback_confirm');
     await h.command('production api', 'U0BOB');
-    expect(await ephemeralTo('U0BOB', /being rolled back by <@U0ALICE>/)).toBeTruthy();
+    await ephemeralTo('U0BOB', /being rolled back by <@U0ALICE>/);
     await h.command('production all', 'U0BOB');
-    expect(await ephemeralTo('U0BOB', /\*api\* is being rolled back by <@U0ALICE>/)).toBeTruthy();
+    await ephemeralTo('U0BOB', /\*api\* is being rolled back by <@U0ALICE>/);
   });
 
   it('goes to a named revision, and to an image tag through an existing revision', async () => {

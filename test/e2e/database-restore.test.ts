@@ -60,7 +60,7 @@ describe('database rollbacks through Slack and RDS', () => {
     await h.click(prompt, 'rollback_confirm', 'U0ALICE');
     const approval = await promptIn('C0OPS', 'rollback_approve');
     await h.click(approval, 'rollback_approve', 'U0ALICE');
-    expect(await ephemeralTo('U0ALICE', /cannot approve your own/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /cannot approve your own/);
     expect(h.rds.mutatingRequests()).toEqual([]);
     await h.click(approval, 'rollback_approve', 'U0CAROL');
 
@@ -180,7 +180,7 @@ describe('database rollbacks through Slack and RDS', () => {
     const approval = await promptIn('C0OPS', 'rollback_approve');
     expect(h.rds.mutatingRequests()).toEqual([]);
     await h.click(approval, 'rollback_approve', 'U0ALICE');
-    expect(await ephemeralTo('U0ALICE', /cannot approve your own/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /cannot approve your own/);
     await h.click(approval, 'rollback_approve', 'U0BOB');
     await ephemeralTo('U0ALICE', /is available at/);
     await h.idle();
@@ -281,8 +281,8 @@ describe('database rollbacks through Slack and RDS', () => {
     expect(await ephemeralTo('U0CAROL', /Only <@U0ALICE>, <@U0BOB> may start rollbacks/)).toContain('Nothing was changed.');
 
     await h.command('snapshot production main before migration 43');
-    expect(await ephemeralTo('U0ALICE', /Taking snapshot `shieldai-production-db-manual-20261122030000`/)).toBeTruthy();
-    expect(await ephemeralTo('U0ALICE', /Snapshot `shieldai-production-db-manual-20261122030000` of `shieldai-production-db` is available/)).toBeTruthy();
+    await ephemeralTo('U0ALICE', /Taking snapshot `shieldai-production-db-manual-20261122030000`/);
+    await ephemeralTo('U0ALICE', /Snapshot `shieldai-production-db-manual-20261122030000` of `shieldai-production-db` is available/);
     expect(h.rds.callsTo('CreateDBSnapshot').map((r) => r.input)).toEqual([
       { DBSnapshotIdentifier: 'shieldai-production-db-manual-20261122030000', DBInstanceIdentifier: SOURCE, Tags: [{ Key: 'rollback-bot:requested-by', Value: 'U0ALICE' }] },
     ]);

@@ -200,3 +200,11 @@ it('truncates a 5,000-character reason with control characters in Slack, and kee
   const requested = (await h.bot.store.listAudit({ limit: 50 })).find((a) => a.action === 'rollback.requested')!;
   expect((requested.detail as { reason: string }).reason).toBe(reason);
 });
+
+it('ends the thread’s progress with where each service ended, not the rollout it was in', async () => {
+  h = await startHarness();
+  await h.command('staging api');
+  await finished();
+  const progress = announcement().thread.filter((m) => m.text.startsWith('rolling back') || m.text.startsWith('verifying'));
+  expect(progress.at(-1)!.text).toContain('api COMPLETED 2/2');
+});
