@@ -100,7 +100,11 @@ function toCatalog(file: ConfigFile): Catalog {
   return {
     incidentsChannel: file.incidentsChannel,
     environments,
-    alarmPollSeconds: file.defaults?.alarmPollSeconds ?? DEFAULT_ALARM_POLL_SECONDS,
+    // One watcher serves every environment, so it polls at the fastest cadence any of them asks for.
+    alarmPollSeconds: Math.min(
+      file.defaults?.alarmPollSeconds ?? DEFAULT_ALARM_POLL_SECONDS,
+      ...Object.values(file.environments).map((e) => e.alarmPollSeconds ?? Number.POSITIVE_INFINITY),
+    ),
     ...(file.pagerduty ? { pagerduty: { urgency: file.pagerduty.urgency, ...(file.pagerduty.serviceId ? { serviceId: file.pagerduty.serviceId } : {}) } } : {}),
   };
 }

@@ -76,6 +76,8 @@ const environmentSchema = z.strictObject({
   requesters: z.array(requesterId).optional(),
   approvers: z.array(slackUserId).optional(),
   ...z.object(tunables).partial().shape,
+  /** Like every key of `defaults`, repeatable here; the one alarm watcher polls as often as the most demanding environment asks. */
+  alarmPollSeconds: z.number().min(1).max(3600).optional(),
   /** Alarms whose names start with one of these are watched too (see README: alarm announcements). */
   alarmPrefixes: z.array(z.string().min(1).max(255)).optional(),
   autoRollback: autoRollbackSchema.optional(),
@@ -86,7 +88,6 @@ const environmentSchema = z.strictObject({
 /** The YAML config file, as CONTRACT.md defines it. Unknown keys are errors. */
 export const configFileSchema = z.strictObject({
   incidentsChannel: slackChannelId,
-  // alarmPollSeconds is global, not a tunable: one watcher polls every environment.
   defaults: z.strictObject({ ...tunables, alarmPollSeconds: z.number().min(1).max(3600) }).partial().optional(),
   pagerduty: z
     .strictObject({

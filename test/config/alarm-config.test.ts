@@ -34,16 +34,20 @@ describe('alarm config', () => {
     expect(web!.autoRollback).toEqual({ alarms: ['web-5xx'], withinMinutesOfDeploy: 10, requireConfirmation: true });
   });
 
-  it('names unknown and invalid keys by path, and keeps alarmPollSeconds global', () => {
+  it('lets an environment repeat alarmPollSeconds, the watcher taking the fastest cadence asked for', () => {
+    const catalog = parseConfig(SAMPLE_CONFIG_YAML.replace('protected: false', 'protected: false\n    alarmPollSeconds: 10'), 'x');
+    expect(catalog.alarmPollSeconds).toBe(10);
+  });
+
+  it('names unknown and invalid keys by path', () => {
     const yaml = SAMPLE_CONFIG_YAML.replace(
       STAGING_API,
       'api: { ecsService: shieldai-staging-api, autoRollback: { withinMinutes: 5, withinMinutesOfDeploy: 0 } }',
-    ).replace('protected: false', 'protected: false\n    alarmPollSeconds: 10\n    alarmPrefixes: [""]');
+    ).replace('protected: false', 'protected: false\n    alarmPrefixes: [""]');
     expect(configProblems(yaml)).toEqual(
       expect.arrayContaining([
         'rollback.config.yaml: environments.staging.services.api.autoRollback.withinMinutes: unknown key',
         expect.stringMatching(/^rollback\.config\.yaml: environments\.staging\.services\.api\.autoRollback\.withinMinutesOfDeploy: /),
-        'rollback.config.yaml: environments.staging.alarmPollSeconds: unknown key',
         expect.stringMatching(/^rollback\.config\.yaml: environments\.staging\.alarmPrefixes\.0: /),
       ]),
     );
