@@ -36,8 +36,8 @@ export interface AnnouncementKind<State extends string> {
   initialState: State;
   /** The requester's ephemeral "started", with the thread link when there is one. */
   startedNotice(rollback: RollbackRecord, threadLink: string | null): SlackMessage;
-  /** The incident to open; its dedup key is the rollback's id. */
-  incident(rollback: RollbackRecord, threadLink: string | null): IncidentRequest;
+  /** What this kind adds to the incident; the dedup key (the rollback's id), source, who, why and thread link are common. */
+  incident(rollback: RollbackRecord): Pick<IncidentRequest, 'summary' | 'severity'> & { details: Record<string, unknown> };
 }
 
 /**
@@ -117,7 +117,22 @@ export class AnnouncementThreads<State extends string> {
     await this.tellRequester(rollback, kind.startedNotice(rollback, a.threadLink));
     if (deps.pager.mode === 'off') return a;
 
-    const result = await deps.pager.trigger(kind.incident(rollback, a.threadLink));
+    const own = kind.incident(rollback);
+    const result = await deps.pager.trigger({
+      dedupKey: rollback.id,
+      summary: `${own.summary}${rollback.reason ? ` (${rollback.reason})` : ''}`.slice(0, 1024),
+      source: `rollback-bot/${rollback.environment}`,
+      severity: own.severity,
+      customDetails: {
+        environment: rollback.environment,
+        ...own.details,
+        requestedBy: rollback.requestedBy,
+        approvedBy: rollback.approvedBy,
+        reason: rollback.reason,
+        rollbackId: rollback.id,
+      },
+      links: a.threadLink ? [{ href: a.threadLink, text: 'Slack thread' }] : [],
+    });
     if (result.ok) {
       a.incident = result.value;
       a.pager = { status: 'opened', url: result.value.htmlUrl ?? null };

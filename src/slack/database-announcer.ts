@@ -19,26 +19,18 @@ export function createDatabaseAnnouncer(deps: AnnouncerDeps): (event: RollbackEv
     top: (rollback, state, pager, threadLink, durationMs) =>
       deps.templates.render('restore-started', restoreStartedView(deps.catalog.environments[rollback.environment]!, rollback, state, pager, threadLink, durationMs)),
     startedNotice: (rollback, threadLink) => restoreStartedNotice(rollback, threadLink),
-    incident: (rollback, threadLink) => {
+    incident: (rollback) => {
       const plan = rollback.plan.database!;
       return {
-        dedupKey: rollback.id,
-        summary: `Database rollback of ${rollback.environment}: ${plan.database} restored into ${plan.targetInstance} (${restoreTo(plan)})${rollback.reason ? ` (${rollback.reason})` : ''}`.slice(0, 1024),
-        source: `rollback-bot/${rollback.environment}`,
+        summary: `Database rollback of ${rollback.environment}: ${plan.database} restored into ${plan.targetInstance} (${restoreTo(plan)})`,
         severity: databaseSeverity(deps.catalog.environments[rollback.environment]!).pager,
-        customDetails: {
-          environment: rollback.environment,
+        details: {
           database: plan.database,
           sourceInstance: plan.sourceInstance,
           targetInstance: plan.targetInstance,
           restoreTo: restoreTo(plan),
           preRestoreSnapshot: plan.preRestoreSnapshot,
-          requestedBy: rollback.requestedBy,
-          approvedBy: rollback.approvedBy,
-          reason: rollback.reason,
-          rollbackId: rollback.id,
         },
-        links: threadLink ? [{ href: threadLink, text: 'Slack thread' }] : [],
       };
     },
   };

@@ -18,20 +18,12 @@ export function createIncidentAnnouncer(deps: AnnouncerDeps): (event: RollbackEv
     top: (rollback, state, pager, threadLink, durationMs) =>
       deps.templates.render('rollback-started', startedView(deps.catalog.environments[rollback.environment]!, rollback, state, pager, threadLink, durationMs)),
     startedNotice: (rollback, threadLink) => startedMessage(rollback, threadLink),
-    incident: (rollback, threadLink) => ({
-      dedupKey: rollback.id,
-      summary: `Rollback of ${rollback.environment}: ${rollback.plan.services.map((s) => s.service).join(', ')}${rollback.reason ? ` (${rollback.reason})` : ''}`.slice(0, 1024),
-      source: `rollback-bot/${rollback.environment}`,
+    incident: (rollback) => ({
+      summary: `Rollback of ${rollback.environment}: ${rollback.plan.services.map((s) => s.service).join(', ')}`,
       severity: severityOf(deps.catalog.environments[rollback.environment]!, rollback).pager,
-      customDetails: {
-        environment: rollback.environment,
+      details: {
         services: rollback.plan.services.map((s) => ({ service: s.service, from: shortName(s.current), to: s.target.arn ? shortName(s.target) : `new revision of ${s.target.family}` })),
-        requestedBy: rollback.requestedBy,
-        approvedBy: rollback.approvedBy,
-        reason: rollback.reason,
-        rollbackId: rollback.id,
       },
-      links: threadLink ? [{ href: threadLink, text: 'Slack thread' }] : [],
     }),
   };
   const threads = new AnnouncementThreads(deps, kind);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { StoreDatabase } from '../../../src/adapters/store/database.js';
 import type { StoreLogger } from '../../../src/adapters/store/migrate.js';
 import { openDatabase, type OpenStoreOptions } from '../../../src/adapters/store/open-store.js';
@@ -46,35 +46,32 @@ export function useStores(harness: StoreHarness): {
 }
 
 /**
- * Declares `body`'s suites on the PostgreSQL at TEST_DATABASE_URL, or one skipped test named `title` when it is not set.
+ * Declares `body`'s suites on the PostgreSQL at TEST_DATABASE_URL; without it they are skipped, and the run says why.
  * Each fresh database is a schema of its own, named `<prefix>_<run>_<n>` and dropped after the file, so parallel runs
  * against one server never see each other's rows.
  */
 export function describeOnPostgres(title: string, prefix: string, body: (postgres: StoreHarness) => void): void {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    describe(title, () => {
-      it.skip('skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it on PostgreSQL', () => {});
-    });
-    return;
-  }
+  if (!url) console.warn(`${title}: skipped, set TEST_DATABASE_URL=postgres://user@host:5432/db to run it on PostgreSQL (CI does)`);
   const run = `${prefix}_${randomBytes(4).toString('hex')}`;
   const schemas: string[] = [];
   let admin: pg.Pool | undefined;
-  afterAll(async () => {
-    for (const schema of schemas) await admin?.query(`drop schema if exists ${schema} cascade`);
-    await admin?.end();
-  });
-  body({
-    async freshOptions() {
-      admin ??= new pg.Pool({ connectionString: url, max: 2 });
+  describe.skipIf(!url)(title, () => {
+    afterAll(async () => {
+      for (const schema of schemas) await admin?.query(`drop schema if exists ${schema} cascade`);
+      await admin?.end();
+    });
+    body({
+      async freshOptions() {
+        admin ??= new pg.Pool({ connectionString: url, max: 2 });
       const schema = `${run}_${schemas.length + 1}`;
       schemas.push(schema);
       await admin.query(`create schema ${schema}`);
-      const databaseUrl = new URL(url);
+      const databaseUrl = new URL(url!);
       databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
       return { databaseUrl: databaseUrl.toString(), dataDir: '/nonexistent' };
-    },
+      },
+    });
   });
 }
 
