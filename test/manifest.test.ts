@@ -5,9 +5,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { specPath } from './specs/specs.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const specsDir = path.resolve(repoRoot, '..', 'shared', 'specs', 'slack');
+const specsDir = specPath('slack');
 const EVENTS_URL = 'https://rollback-bot.example.com/slack/events';
 
 // The entry schema picks a version through these remote $refs; the local copies have no $id of their own.

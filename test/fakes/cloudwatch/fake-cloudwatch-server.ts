@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '../../specs/specs.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import { loadSmithyModel, type SmithyModel } from '../../support/smithy-model.js';
 import { sendAwsJson, sendUnknownOperation } from '../aws-json.js';
@@ -79,7 +79,7 @@ export interface CompositeAlarmSeed {
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 const JSON_TYPE = 'application/x-amz-json-1.0';
 const SIGNING_NAME = 'monitoring';
-const DEFAULT_MODEL = fileURLToPath(new URL('../../../../shared/specs/aws/cloudwatch-2010-08-01.json', import.meta.url));
+const DEFAULT_MODEL = specPath('aws', 'cloudwatch-2010-08-01.json');
 const REASONS: Record<StateValue, string> = {
   OK: 'Threshold Crossed: 1 out of the last 1 datapoints was not greater than or equal to the threshold (1.0).',
   ALARM: 'Threshold Crossed: 1 out of the last 1 datapoints was greater than or equal to the threshold (1.0).',

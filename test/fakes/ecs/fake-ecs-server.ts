@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '../../specs/specs.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import { loadSmithyModel, type SmithyModel } from '../../support/smithy-model.js';
 import { sendAwsJson, sendUnknownOperation } from '../aws-json.js';
@@ -38,7 +38,7 @@ export interface RecordedRequest {
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 const JSON_TYPE = 'application/x-amz-json-1.1';
-const DEFAULT_MODEL = fileURLToPath(new URL('../../../../shared/specs/aws/ecs-2014-11-13.json', import.meta.url));
+const DEFAULT_MODEL = specPath('aws', 'ecs-2014-11-13.json');
 
 /**
  * ECS over HTTP on 127.0.0.1, speaking awsJson1_1 to the real AWS SDK: every request is checked against the

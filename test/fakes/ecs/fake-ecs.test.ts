@@ -11,14 +11,14 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '../../specs/specs.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../support/fake-clock.js';
 import { loadSmithyModel } from '../../support/smithy-model.js';
 import { ecsClientFor } from './ecs-test-client.js';
 import { FakeEcs } from './fake-ecs-server.js';
 
-const specs = (file: string) => fileURLToPath(new URL(`../../../../shared/specs/aws/${file}`, import.meta.url));
+const specs = (file: string) => specPath('aws', file);
 const TD = (family: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${revision}`;
 
 describe('smithy-model request checker', () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '../../specs/specs.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-const specsDir = fileURLToPath(new URL('../../../../shared/specs/pagerduty/', import.meta.url));
+const specsDir = specPath('pagerduty');
 
 /** The REST operations the fake serves, by operationId. */
 export type RestOperation = 'createIncident' | 'createIncidentNote' | 'updateIncident';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '../../specs/specs.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import { loadSmithyModel, type SmithyModel } from '../../support/smithy-model.js';
 import { LocalHttpServer } from '../local-http-server.js';
@@ -32,7 +32,7 @@ export interface RdsRequest {
 }
 
 const XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
-const DEFAULT_MODEL = fileURLToPath(new URL('../../../../shared/specs/aws/rds-2014-10-31.json', import.meta.url));
+const DEFAULT_MODEL = specPath('aws', 'rds-2014-10-31.json');
 
 /**
  * RDS over HTTP on 127.0.0.1, speaking awsQuery to the real AWS SDK (form-encoded `Action=…&Version=2014-10-31`,

@@ -1,7 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '../../specs/specs.js';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Folder of the public Slack specifications, shared by every checkout next to the repo (never edited). */
-export const slackSpecsDir = path.resolve(repoRoot, '..', 'shared', 'specs', 'slack');
+/** Folder of the public Slack specifications saved in the repo (never edited; see test/specs/SOURCES.md). */
+export const slackSpecsDir = specPath('slack');
