@@ -18,8 +18,11 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY bin ./bin
 COPY templates ./templates
 COPY schemas ./schemas
+# A named volume mounted at /data starts as a copy of this folder, owned by node (uid 1000); a bind mount keeps
+# the host's owner, which must be uid 1000 too (README "Docker").
 RUN mkdir -p /data /config && chown node:node /data
 USER node
 VOLUME ["/data"]
