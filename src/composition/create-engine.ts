@@ -47,6 +47,7 @@ import { createRequesterNotifier } from '../slack/requester-notifier.js';
 import { toSlackLogger } from '../slack/slack-logger.js';
 import { SlackPoster } from '../slack/slack-poster.js';
 import { StartupError, type Settings } from './load-settings.js';
+import { checkDataDirWritable } from './check-data-dir.js';
 
 /** Seams for tests, the demo and the benchmark; production passes none of them. */
 export interface EngineOverrides {
@@ -114,6 +115,7 @@ export async function createEngine(settings: Settings, overrides: EngineOverride
   let deployLocks: DeployLocksPort;
   let leases: LeasesPort;
   let alarmEpisodes: AlarmEpisodesPort;
+  if (!env.databaseUrl) checkDataDirWritable(env.dataDir);
   try {
     ({ store, deployLocks, leases, alarmEpisodes } = await openStoreAdapters({ ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}), dataDir: env.dataDir, logger }));
   } catch (err) {
